@@ -1,0 +1,235 @@
+"""The front door: `debtordesk` opens the GUI; sub-commands work from a terminal.
+
+Exit status: 0 success, 1 input rejected (each problem on stderr), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from debtordesk import __version__
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def _date_arg(text: str) -> date:
+    from debtordesk.domain.dates import DateError, parse_iso_date
+
+    try:
+        return parse_iso_date(text)
+    except DateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _limits_arg(text: str) -> tuple[int, ...]:
+    from debtordesk.domain.aging import BucketError, parse_limits
+
+    try:
+        return parse_limits(text)
+    except BucketError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _count_arg(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_help = "database file or SQLAlchemy URL (default: $DEBTORDESK_DB, else the user data folder)"
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS, help=db_help)
+
+    parser = argparse.ArgumentParser(
+        prog="debtordesk", description="DebtorDesk: who owes what, how late, and what to send next."
+    )
+    parser.add_argument("--db", metavar="PATH|URL", default=None, help=db_help)
+    parser.add_argument("--version", action="version", version=f"DebtorDesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("gui", parents=[common], help="open the desktop app (the default)")
+
+    demo = sub.add_parser("demo", parents=[common], help="fill an empty database with sample data")
+    demo.add_argument("--customers", type=_count_arg, default=24)
+    demo.add_argument("--invoices", type=_count_arg, default=240)
+    demo.add_argument("--seed", type=int, default=1)
+
+    imp = sub.add_parser("import", parents=[common], help="import a CSV file (all rows or none)")
+    imp.add_argument("kind", choices=("customers", "invoices", "payments"))
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+
+    exp = sub.add_parser("export", parents=[common], help="export a CSV file (re-importable)")
+    exp.add_argument("kind", choices=("customers", "invoices", "payments"))
+    exp.add_argument("file", type=Path)
+
+    aging = sub.add_parser("aging", parents=[common], help="aged receivables as of a date")
+    aging.add_argument("--as-of", type=_date_arg, default=None, metavar="YYYY-MM-DD")
+    aging.add_argument("--buckets", type=_limits_arg, default=(30, 60, 90), metavar="30,60,90")
+    aging.add_argument("--basis", choices=("due", "issue"), default="due")
+    aging.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_REJECTED
+
+
+def _open(args):
+    from debtordesk.config import resolve_db_url
+    from debtordesk.db.engine import open_database
+
+    return open_database(resolve_db_url(args.db))
+
+
+def cmd_demo(args) -> int:
+    from debtordesk.services.demo import fill_demo
+
+    db = _open(args)
+    with db.transaction() as s:
+        n_c, n_i, n_p = fill_demo(s, date.today(), args.customers, args.invoices, args.seed)
+    print(f"Added {n_c} customers, {n_i} invoices and {n_p} payments of sample data to {db.path or db.url}.")
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from debtordesk.services.imports import import_csv
+
+    db = _open(args)
+    with db.session() as s:
+        with s.begin():
+            result = import_csv(s, args.kind, args.file)
+            if args.dry_run:
+                s.rollback()
+    if args.dry_run:
+        print(f"{args.file.name}: {result.rows} {args.kind} checked, no problems found. "
+              "Nothing was written (dry run).")
+    else:
+        print(f"Imported {result.rows} {args.kind} from {args.file.name}.")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from debtordesk.services.exports import export_csv
+
+    db = _open(args)
+    with db.session() as s:
+        n = export_csv(s, args.kind, args.file)
+    print(f"Exported {n} {args.kind} to {args.file}.")
+    return EXIT_OK
+
+
+def aging_json(report) -> dict:
+    from debtordesk.domain.money import format_plain
+
+    labels = report.labels
+
+    def line(r) -> dict:
+        d: dict = {}
+        if r.customer_ref:
+            d["customer_ref"] = r.customer_ref
+            d["name"] = r.name
+        d["currency"] = r.currency
+        for label, amount in zip(labels, r.buckets, strict=True):
+            d[label] = format_plain(amount, r.currency)
+        d["total"] = format_plain(r.total, r.currency)
+        d["unapplied"] = format_plain(r.unapplied, r.currency)
+        d["balance"] = format_plain(r.balance, r.currency)
+        return d
+
+    return {
+        "as_of": report.as_of.isoformat(),
+        "basis": report.basis,
+        "buckets": labels,
+        "rows": [line(r) for r in report.rows],
+        "totals": [line(t) for t in report.totals()],
+    }
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right_from: int) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+    out = []
+    for r in [header, *rows]:
+        cells = [str(x).rjust(w) if i >= right_from else str(x).ljust(w)
+                 for i, (x, w) in enumerate(zip(r, widths, strict=True))]
+        out.append("  ".join(cells).rstrip())
+    out.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def cmd_aging(args) -> int:
+    from debtordesk.services.aging import aging_report
+
+    as_of = args.as_of or date.today()
+    db = _open(args)
+    with db.session() as s:
+        report = aging_report(s, as_of, args.buckets, args.basis)
+    data = aging_json(report)
+    if args.format == "json":
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    keys = ["customer_ref", "name", "currency", *data["buckets"], "total", "unapplied", "balance"]
+    if args.format == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(keys)
+        for r in data["rows"]:
+            writer.writerow([r[k] for k in keys])
+        sys.stdout.write(buf.getvalue())
+        return EXIT_OK
+    rows = [[r[k] if k != "name" else r[k][:32] for k in keys] for r in data["rows"]]
+    rows += [["TOTAL", "", t["currency"], *[t[k] for k in keys[3:]]] for t in data["totals"]]
+    print(f"Aged receivables as of {data['as_of']} (by {args.basis} date)")
+    print(_table(keys, rows, right_from=3) if data["rows"] else "Nothing is owed.")
+    return EXIT_OK
+
+
+def cmd_gui(args) -> int:
+    from debtordesk.ui.app import run_gui
+
+    return run_gui(args.db)
+
+
+COMMANDS = {
+    "gui": cmd_gui,
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "export": cmd_export,
+    "aging": cmd_aging,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from debtordesk.db.engine import StorageError
+    from debtordesk.domain.problems import Rejected
+    from debtordesk.services.demo import DemoError
+
+    args = build_parser().parse_args(argv)
+    command = args.command or "gui"
+    if not hasattr(args, "db"):
+        args.db = None
+    try:
+        return COMMANDS[command](args)
+    except Rejected as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return _fail(f"Nothing was imported: {len(exc.problems)} problem(s) found.")
+    except (StorageError, DemoError) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"{exc.filename or 'A file'} could not be used: {exc.strerror}.")
+    except KeyboardInterrupt:
+        return 130
+
+
+def gui_main() -> int:
+    return main(["gui", *sys.argv[1:]])

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, the engine with its SQLite pragmas, migrations and queries."""

@@ -1,0 +1,1 @@
+"""Pure business rules: money, dates, allocation, aging. No Qt, no database session, no I/O."""

@@ -1,0 +1,108 @@
+"""The aging report as of a date, computed by SQL aggregates over indexed columns.
+
+As of a date: invoices issued after it and payments dated after it are ignored; an invoice's open
+amount is its amount less allocations from payments dated on or before it. A payment's part
+allocated to an invoice not yet issued on that date counts as unapplied credit on that date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from debtordesk.db.models import Allocation, Customer, Invoice, Payment
+from debtordesk.domain.aging import (
+    BASES,
+    DEFAULT_LIMITS,
+    AgingReport,
+    BucketError,
+    bucket_start_dates,
+    build_report,
+    check_limits,
+)
+
+
+def aging_report(
+    session: Session,
+    as_of: date,
+    limits: Sequence[int] = DEFAULT_LIMITS,
+    basis: str = "due",
+    currency: str | None = None,
+) -> AgingReport:
+    check_limits(limits)
+    if basis not in BASES:
+        raise BucketError(f"basis must be 'due' or 'issue', not '{basis}'")
+
+    paid = (
+        select(Allocation.invoice_id, func.sum(Allocation.amount_minor).label("paid"))
+        .join(Payment, Payment.id == Allocation.payment_id)
+        .where(Payment.date <= as_of)
+        .group_by(Allocation.invoice_id)
+        .subquery()
+    )
+    open_expr = Invoice.amount_minor - func.coalesce(paid.c.paid, 0)
+    ref = Invoice.due_date if basis == "due" else Invoice.issue_date
+    starts = bucket_start_dates(as_of, limits)
+    bucket = case(*[(ref > start, i) for i, start in enumerate(starts)], else_=len(starts))
+    per_invoice = (
+        select(
+            Invoice.customer_id.label("cid"),
+            Invoice.currency.label("cur"),
+            bucket.label("b"),
+            open_expr.label("open"),
+        )
+        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+        .where(Invoice.issue_date <= as_of, open_expr > 0)
+    )
+    if currency:
+        per_invoice = per_invoice.where(Invoice.currency == currency)
+    sub = per_invoice.subquery()
+    opens = session.execute(
+        select(sub.c.cid, sub.c.cur, sub.c.b, func.sum(sub.c.open)).group_by(
+            sub.c.cid, sub.c.cur, sub.c.b
+        )
+    ).all()
+
+    received = select(
+        Payment.customer_id, Payment.currency, func.sum(Payment.amount_minor)
+    ).where(Payment.date <= as_of)
+    applied = (
+        select(Payment.customer_id, Payment.currency, func.sum(Allocation.amount_minor))
+        .join(Allocation, Allocation.payment_id == Payment.id)
+        .join(Invoice, Invoice.id == Allocation.invoice_id)
+        .where(Payment.date <= as_of, Invoice.issue_date <= as_of)
+    )
+    if currency:
+        received = received.where(Payment.currency == currency)
+        applied = applied.where(Payment.currency == currency)
+    credit: dict[tuple[int, str], int] = defaultdict(int)
+    for cid, cur, amount in session.execute(
+        received.group_by(Payment.customer_id, Payment.currency)
+    ):
+        credit[(cid, cur)] += int(amount)
+    for cid, cur, amount in session.execute(
+        applied.group_by(Payment.customer_id, Payment.currency)
+    ):
+        credit[(cid, cur)] -= int(amount)
+
+    wanted = {cid for cid, *_ in opens} | {cid for (cid, _), v in credit.items() if v}
+    customers: dict[int, tuple[str, str]] = {}
+    ids = sorted(wanted)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for cid, ref_, name in session.execute(
+            select(Customer.id, Customer.ref, Customer.name).where(Customer.id.in_(chunk))
+        ):
+            customers[cid] = (ref_, name)
+    return build_report(
+        as_of,
+        basis,
+        limits,
+        customers,
+        ((cid, cur, int(b), int(amount)) for cid, cur, b, amount in opens),
+        ((cid, cur, amount) for (cid, cur), amount in credit.items()),
+    )

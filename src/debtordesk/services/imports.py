@@ -1,0 +1,304 @@
+"""CSV import: all-or-nothing. Every bad row is reported; if there is any, nothing is written.
+
+Files are UTF-8 (a BOM is tolerated), comma-separated, with a header row. Row numbers count the
+header as row 1, as a spreadsheet shows them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from debtordesk.db.models import Customer, Invoice
+from debtordesk.domain.dates import DateError, parse_iso_date
+from debtordesk.domain.money import MoneyError, check_currency, parse_amount
+from debtordesk.domain.problems import Problem, Rejected
+from debtordesk.services.company import base_currency
+from debtordesk.services.csvfiles import SPECS
+from debtordesk.services.payments import PaymentError, record_payment
+
+MAX_TERMS_DAYS = 365
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: int
+
+
+class _Row:
+    """One CSV row with helpers that record a Problem instead of raising."""
+
+    def __init__(self, file: str, number: int, values: dict[str, str], problems: list[Problem]):
+        self.file, self.number, self.values, self.problems = file, number, values, problems
+
+    def fail(self, column: str, message: str) -> None:
+        self.problems.append(Problem(message, self.file, self.number, column))
+
+    def text(self, column: str, *, required: bool = False, max_len: int = 200) -> str:
+        value = (self.values.get(column) or "").strip()
+        if required and not value:
+            self.fail(column, "this value is required")
+        elif len(value) > max_len:
+            self.fail(column, f"is longer than {max_len} characters")
+        return value
+
+    def date(self, column: str, *, required: bool = True) -> date | None:
+        raw = (self.values.get(column) or "").strip()
+        if not raw and not required:
+            return None
+        try:
+            return parse_iso_date(raw)
+        except DateError as exc:
+            self.fail(column, str(exc))
+            return None
+
+    def money(self, column: str, currency: str | None, *, positive: bool = True) -> int | None:
+        raw = (self.values.get(column) or "").strip()
+        if currency is None:  # currency itself was bad; that problem is already reported
+            return None
+        try:
+            minor = parse_amount(raw, currency)
+        except MoneyError as exc:
+            self.fail(column, str(exc))
+            return None
+        if positive and minor <= 0:
+            self.fail(column, f"'{raw}' must be more than zero")
+            return None
+        if minor < 0:
+            self.fail(column, f"'{raw}' cannot be negative")
+            return None
+        return minor
+
+    def currency(self, column: str, default: str) -> str | None:
+        raw = (self.values.get(column) or "").strip()
+        if not raw:
+            return default
+        try:
+            return check_currency(raw)
+        except MoneyError as exc:
+            self.fail(column, str(exc))
+            return None
+
+
+def _read(path: Path, kind: str) -> tuple[list[_Row], list[Problem]]:
+    """Check the header and read the rows. Header problems raise Rejected at once; row
+    problems are collected in the returned list, which every row appends to."""
+    name = path.name
+    spec = SPECS[kind]
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise Rejected([Problem(f"cannot be read ({exc.strerror})", name)]) from exc
+    problems: list[Problem] = []
+    rows: list[_Row] = []
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise Rejected([Problem("the file is empty; it needs a header row", name)])
+            columns = [h.strip() for h in header]
+            bad = [
+                Problem(f"unknown column '{c}' (allowed: {', '.join(spec.columns)})", name, 1, c)
+                for c in columns if c not in spec.columns
+            ]
+            bad += [Problem("this required column is missing", name, 1, c)
+                    for c in spec.required if c not in columns]
+            bad += [Problem("this column appears twice", name, 1, c)
+                    for i, c in enumerate(columns) if c in columns[:i]]
+            if bad:
+                raise Rejected(bad)
+            for fields in reader:
+                if not any(f.strip() for f in fields):
+                    continue
+                if len(fields) != len(columns):
+                    problems.append(Problem(
+                        f"has {len(fields)} fields but the header has {len(columns)}",
+                        name, reader.line_num,
+                    ))
+                    continue
+                values = dict(zip(columns, fields, strict=True))
+                rows.append(_Row(name, reader.line_num, values, problems))
+        except UnicodeDecodeError as exc:
+            raise Rejected([Problem("is not UTF-8 text (save it as CSV UTF-8)", name)]) from exc
+        except csv.Error as exc:
+            raise Rejected(
+                [Problem(f"is not a valid CSV file ({exc})", name, reader.line_num)]
+            ) from exc
+    return rows, problems
+
+
+def _valid_language(code: str) -> bool:
+    try:
+        Locale.parse(code.replace("-", "_"))
+        return True
+    except (ValueError, UnknownLocaleError):
+        return False
+
+
+def _valid_country(code: str) -> bool:
+    return code in Locale("en").territories and len(code) == 2
+
+
+def _customers(session: Session, rows: list[_Row], problems: list[Problem]) -> int:
+    existing = set(session.scalars(select(Customer.ref)))
+    base = base_currency(session)
+    seen: dict[str, int] = {}
+    new: list[Customer] = []
+    for row in rows:
+        ref = row.text("ref", required=True, max_len=50)
+        name = row.text("name", required=True)
+        if ref in existing:
+            row.fail("ref", f"a customer with ref '{ref}' already exists")
+        elif ref and ref in seen:
+            row.fail("ref", f"ref '{ref}' is used twice in this file (also row {seen[ref]})")
+        seen.setdefault(ref, row.number)
+        email = row.text("email")
+        if email and ("@" not in email or " " in email):
+            row.fail("email", f"'{email}' is not an e-mail address")
+        country = row.text("country", max_len=2).upper()
+        if country and not _valid_country(country):
+            row.fail("country", f"'{country}' is not a two-letter country code such as GB or DE")
+        language = row.text("language", max_len=10) or "en"
+        if not _valid_language(language):
+            row.fail("language", f"'{language}' is not a language code such as en or de")
+        kind = (row.text("kind") or "business").lower()
+        if kind not in ("business", "consumer"):
+            row.fail("kind", f"'{kind}' must be business or consumer")
+        raw_terms = row.text("terms_days") or "30"
+        terms = 30
+        if not raw_terms.isdigit() or int(raw_terms) > MAX_TERMS_DAYS:
+            row.fail("terms_days", f"'{raw_terms}' must be a whole number of days from 0 to {MAX_TERMS_DAYS}")
+        else:
+            terms = int(raw_terms)
+        limit = None
+        if row.values.get("credit_limit", "").strip():
+            limit = row.money("credit_limit", base, positive=False)
+        lines = row.text("address", max_len=400).splitlines()
+        new.append(Customer(
+            ref=ref, name=name, email=email, phone=row.text("phone", max_len=50),
+            address_line1=lines[0] if lines else "", address_line2=", ".join(lines[1:]),
+            city=row.text("city", max_len=100), postcode=row.text("postcode", max_len=20),
+            country=country, language=language, kind=kind, terms_days=terms,
+            credit_limit_minor=limit,
+        ))
+    if not problems:
+        session.add_all(new)
+    return len(new)
+
+
+def _customer_lookup(session: Session) -> dict[str, Customer]:
+    return {c.ref: c for c in session.scalars(select(Customer))}
+
+
+def _invoices(session: Session, rows: list[_Row], problems: list[Problem]) -> int:
+    customers = _customer_lookup(session)
+    existing = set(session.scalars(select(Invoice.number)))
+    base = base_currency(session)
+    seen: dict[str, int] = {}
+    new: list[Invoice] = []
+    for row in rows:
+        number = row.text("number", required=True, max_len=50)
+        if number in existing:
+            row.fail("number", f"invoice number '{number}' already exists")
+        elif number and number in seen:
+            row.fail("number", f"invoice number '{number}' is used twice in this file (also row {seen[number]})")
+        seen.setdefault(number, row.number)
+        ref = row.text("customer_ref", required=True, max_len=50)
+        customer = customers.get(ref)
+        if ref and customer is None:
+            row.fail("customer_ref", f"no customer has ref '{ref}' (import customers first)")
+        issue = row.date("issue_date")
+        due = row.date("due_date", required=False)
+        if due is None and issue is not None and customer is not None:
+            due = issue + timedelta(days=customer.terms_days)
+        if due is not None and issue is not None and due < issue:
+            row.fail("due_date", f"{due.isoformat()} is before the issue date {issue.isoformat()}")
+        currency = row.currency("currency", base)
+        amount = row.money("amount", currency)
+        if customer is not None and issue and due and amount and currency:
+            new.append(Invoice(
+                number=number, customer_id=customer.id, issue_date=issue, due_date=due,
+                amount_minor=amount, currency=currency,
+                description=row.text("description", max_len=2000),
+            ))
+    if not problems:
+        session.add_all(new)
+    return len(new)
+
+
+def _payments(session: Session, rows: list[_Row], problems: list[Problem]) -> int:
+    customers = _customer_lookup(session)
+    invoices = {
+        number: (iid, cid, cur)
+        for number, iid, cid, cur in session.execute(
+            select(Invoice.number, Invoice.id, Invoice.customer_id, Invoice.currency)
+        )
+    }
+    base = base_currency(session)
+    todo: list[tuple[_Row, dict]] = []
+    for row in rows:
+        ref = row.text("customer_ref", required=True, max_len=50)
+        customer = customers.get(ref)
+        if ref and customer is None:
+            row.fail("customer_ref", f"no customer has ref '{ref}'")
+        pay_date = row.date("date")
+        number = row.text("invoice_number", max_len=50)
+        invoice = invoices.get(number) if number else None
+        default_cur = invoice[2] if invoice else base
+        currency = row.currency("currency", default_cur)
+        if number and invoice is None:
+            row.fail("invoice_number", f"no invoice has number '{number}'")
+        elif invoice and customer and invoice[1] != customer.id:
+            row.fail("invoice_number", f"invoice '{number}' belongs to another customer, not '{ref}'")
+        elif invoice and currency and invoice[2] != currency:
+            row.fail("currency", f"invoice '{number}' is in {invoice[2]}, not {currency}")
+        amount = row.money("amount", currency)
+        if customer is not None and pay_date and amount and currency:
+            todo.append((row, dict(
+                customer_id=customer.id, pay_date=pay_date, amount_minor=amount,
+                currency=currency, invoice_id=invoice[0] if invoice else None,
+                reference=row.text("reference"), method=row.text("method", max_len=50),
+            )))
+    if problems:
+        return len(todo)
+    for row, args in todo:  # in file order: the allocation of each row sees the ones before it
+        try:
+            record_payment(session, args.pop("customer_id"), args.pop("pay_date"),
+                           args.pop("amount_minor"), args.pop("currency"), **args)
+        except PaymentError as exc:
+            row.fail("", str(exc))
+    return len(todo)
+
+
+_IMPORTERS: dict[str, Callable[[Session, list[_Row], list[Problem]], int]] = {
+    "customers": _customers,
+    "invoices": _invoices,
+    "payments": _payments,
+}
+
+
+def import_csv(session: Session, kind: str, path: Path) -> ImportResult:
+    """Validate every row of `path`, then write them all, or raise Rejected and write nothing.
+
+    The caller commits (or rolls back for a dry run)."""
+    if kind not in _IMPORTERS:
+        raise ValueError(f"unknown import kind {kind!r}")
+    rows, problems = _read(Path(path), kind)
+    count = _IMPORTERS[kind](session, rows, problems)
+    if problems:
+        raise Rejected(sorted(problems, key=lambda p: p.row or 0))
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Rejected([Problem(f"the database refused the rows: {exc.orig}", Path(path).name)]) from exc
+    return ImportResult(kind, count)

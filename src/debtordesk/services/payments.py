@@ -1,0 +1,168 @@
+"""Recording payments and allocating them to invoices (rules in domain.allocation)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from debtordesk.db.models import Allocation, Customer, Invoice, Payment
+from debtordesk.domain.allocation import AllocationPlan, OpenItem, allocate, allocate_to_named
+from debtordesk.domain.money import check_currency, format_plain
+
+
+class PaymentError(ValueError):
+    """A payment or allocation refused; the message is meant for the user."""
+
+
+def _allocated_sum(exclude_payment: int | None = None):
+    q = select(Allocation.invoice_id, func.sum(Allocation.amount_minor).label("paid"))
+    if exclude_payment is not None:
+        q = q.where(Allocation.payment_id != exclude_payment)
+    return q.group_by(Allocation.invoice_id).subquery()
+
+
+def open_items(
+    session: Session,
+    customer_id: int,
+    currency: str,
+    *,
+    issued_on_or_before: date | None = None,
+    exclude_payment: int | None = None,
+) -> list[OpenItem]:
+    """The customer's invoices in `currency` with something left to pay, oldest first."""
+    paid = _allocated_sum(exclude_payment=exclude_payment)
+    open_expr = Invoice.amount_minor - func.coalesce(paid.c.paid, 0)
+    q = (
+        select(Invoice.id, Invoice.number, Invoice.due_date, open_expr.label("open"))
+        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+        .where(Invoice.customer_id == customer_id, Invoice.currency == currency, open_expr > 0)
+        .order_by(Invoice.due_date, Invoice.number, Invoice.id)
+    )
+    if issued_on_or_before is not None:
+        q = q.where(Invoice.issue_date <= issued_on_or_before)
+    return [OpenItem(r.id, r.number, r.due_date, int(r.open)) for r in session.execute(q)]
+
+
+def invoice_open_minor(session: Session, invoice_id: int, exclude_payment: int | None = None) -> int:
+    q = select(func.coalesce(func.sum(Allocation.amount_minor), 0)).where(
+        Allocation.invoice_id == invoice_id
+    )
+    if exclude_payment is not None:
+        q = q.where(Allocation.payment_id != exclude_payment)
+    paid = int(session.scalar(q) or 0)
+    amount = session.scalar(select(Invoice.amount_minor).where(Invoice.id == invoice_id))
+    return int(amount) - paid
+
+
+def propose_allocation(
+    session: Session,
+    customer_id: int,
+    pay_date: date,
+    amount_minor: int,
+    currency: str,
+    invoice_id: int | None = None,
+) -> AllocationPlan:
+    """What the allocation rules would do with this payment (nothing is written)."""
+    if invoice_id is not None:
+        inv = session.get(Invoice, invoice_id)
+        _check_invoice_fits(inv, customer_id, currency)
+        item = OpenItem(inv.id, inv.number, inv.due_date, invoice_open_minor(session, inv.id))
+        return allocate_to_named(amount_minor, item)
+    items = open_items(session, customer_id, currency, issued_on_or_before=pay_date)
+    return allocate(amount_minor, items, ordered=True)
+
+
+def _check_invoice_fits(inv: Invoice | None, customer_id: int, currency: str) -> None:
+    if inv is None:
+        raise PaymentError("the invoice does not exist")
+    if inv.customer_id != customer_id:
+        raise PaymentError(f"invoice {inv.number} belongs to another customer")
+    if inv.currency != currency:
+        raise PaymentError(
+            f"invoice {inv.number} is in {inv.currency}, the payment is in {currency}"
+        )
+
+
+def record_payment(
+    session: Session,
+    customer_id: int,
+    pay_date: date,
+    amount_minor: int,
+    currency: str,
+    *,
+    reference: str = "",
+    method: str = "",
+    invoice_id: int | None = None,
+) -> Payment:
+    """Record a payment and allocate it by the rules; the rest is unapplied credit."""
+    if amount_minor <= 0:
+        raise PaymentError("a payment amount must be more than zero")
+    currency = check_currency(currency)
+    if session.get(Customer, customer_id) is None:
+        raise PaymentError("the customer does not exist")
+    plan = propose_allocation(session, customer_id, pay_date, amount_minor, currency, invoice_id)
+    payment = Payment(
+        customer_id=customer_id,
+        date=pay_date,
+        amount_minor=amount_minor,
+        currency=currency,
+        reference=reference,
+        method=method,
+        named_invoice_id=invoice_id,
+    )
+    payment.allocations = [Allocation(invoice_id=i, amount_minor=a) for i, a in plan.lines]
+    session.add(payment)
+    session.flush()
+    return payment
+
+
+def reallocate(session: Session, payment_id: int, lines: Sequence[tuple[int, int]]) -> Payment:
+    """Replace a payment's allocations by hand: (invoice id, minor units) pairs.
+
+    Each invoice must be the payer's, in the payment's currency, and not paid beyond its amount;
+    the lines may not add up to more than the payment. What is left is unapplied credit.
+    """
+    payment = session.get(Payment, payment_id)
+    if payment is None:
+        raise PaymentError("the payment does not exist")
+    merged: dict[int, int] = {}
+    for invoice_id, amount in lines:
+        if amount < 0:
+            raise PaymentError("an allocated amount cannot be negative")
+        merged[invoice_id] = merged.get(invoice_id, 0) + amount
+    total = sum(merged.values())
+    if total > payment.amount_minor:
+        raise PaymentError(
+            f"the allocations add up to {format_plain(total, payment.currency)}, more than the "
+            f"payment of {format_plain(payment.amount_minor, payment.currency)}"
+        )
+    for invoice_id, amount in merged.items():
+        inv = session.get(Invoice, invoice_id)
+        _check_invoice_fits(inv, payment.customer_id, payment.currency)
+        room = invoice_open_minor(session, invoice_id, exclude_payment=payment.id)
+        if amount > room:
+            raise PaymentError(
+                f"invoice {inv.number} has only {format_plain(room, inv.currency)} left to pay"
+            )
+    payment.allocations.clear()
+    session.flush()
+    payment.allocations.extend(
+        Allocation(invoice_id=i, amount_minor=a) for i, a in merged.items() if a > 0
+    )
+    session.flush()
+    return payment
+
+
+def unapplied_minor(session: Session, payment_id: int) -> int:
+    payment = session.get(Payment, payment_id)
+    if payment is None:
+        raise PaymentError("the payment does not exist")
+    used = session.scalar(
+        select(func.coalesce(func.sum(Allocation.amount_minor), 0)).where(
+            Allocation.payment_id == payment_id
+        )
+    )
+    return payment.amount_minor - int(used or 0)
