@@ -209,9 +209,7 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from debtordesk.db.engine import StorageError
-    from debtordesk.domain.problems import Rejected
-    from debtordesk.services.demo import DemoError
+    from debtordesk.domain.problems import Rejected, UserError
 
     args = build_parser().parse_args(argv)
     command = args.command or "gui"
@@ -223,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return _fail(f"Nothing was imported: {len(exc.problems)} problem(s) found.")
-    except (StorageError, DemoError) as exc:
+    except UserError as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"{exc.filename or 'A file'} could not be used: {exc.strerror}.")

@@ -23,12 +23,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from debtordesk.config import sqlite_path
+from debtordesk.domain.problems import UserError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 
 
-class StorageError(RuntimeError):
+class StorageError(UserError):
     """The database cannot be opened or upgraded; the message is meant for the user."""
 
 

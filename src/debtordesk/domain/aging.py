@@ -10,11 +10,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from debtordesk.domain.problems import UserError
+
 DEFAULT_LIMITS = (30, 60, 90)
 BASES = ("due", "issue")
 
 
-class BucketError(ValueError):
+class BucketError(UserError):
     """A bucket list that cannot be used; the message is meant for the user."""
 
 

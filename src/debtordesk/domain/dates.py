@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from debtordesk.domain.problems import UserError
+
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class DateError(ValueError):
+class DateError(UserError):
     """A date that cannot be accepted; the message is meant for the user."""
 
 

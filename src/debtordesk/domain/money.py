@@ -11,28 +11,30 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 
 from babel.core import UnknownLocaleError
 from babel.numbers import format_currency, get_currency_name, get_currency_precision
+
+from debtordesk.domain.problems import UserError
 
 DEFAULT_CURRENCY = "GBP"
 _AMOUNT_RE = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
 
-class MoneyError(ValueError):
+class MoneyError(UserError):
     """An amount or currency that cannot be accepted; the message is meant for the user."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_known_currency(code: str) -> bool:
     if not _CURRENCY_RE.match(code or ""):
         return False
     return get_currency_name(code, locale="en") != code
 
 
-@lru_cache(maxsize=None)
+@cache
 def minor_digits(currency: str) -> int:
     """Number of decimal places of the currency's minor unit (GBP 2, JPY 0, BHD 3)."""
     return get_currency_precision(currency)

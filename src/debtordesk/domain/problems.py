@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+class UserError(ValueError):
+    """A refusal whose message is a plain sentence meant for the user."""
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     message: str
@@ -13,11 +17,12 @@ class Problem:
     column: str = ""
 
     def __str__(self) -> str:
-        where = [p for p in (self.file, f"row {self.row}" if self.row else "", self.column and f"column {self.column}") if p]
+        parts = (self.file, f"row {self.row}" if self.row else "", f"column {self.column}" if self.column else "")
+        where = [p for p in parts if p]
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
-class Rejected(ValueError):
+class Rejected(UserError):
     """Input refused as a whole; nothing was written. `problems` lists every reason."""
 
     def __init__(self, problems: list[Problem]):

@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from debtordesk.db.models import Customer, Invoice
 from debtordesk.domain.money import split_by_weights
+from debtordesk.domain.problems import UserError
 from debtordesk.services.company import get_company
 from debtordesk.services.payments import record_payment
 
 
-class DemoError(ValueError):
+class DemoError(UserError):
     """Demo data refused; the message is meant for the user."""
 
 

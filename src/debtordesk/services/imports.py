@@ -107,16 +107,18 @@ def _read(path: Path, kind: str) -> tuple[list[_Row], list[Problem]]:
             if header is None:
                 raise Rejected([Problem("the file is empty; it needs a header row", name)])
             columns = [h.strip() for h in header]
-            bad = [
+            # an unknown column is reported with the row problems (rows are still checked);
+            # a missing or doubled column makes the rows unreadable, so it stops here
+            problems += [
                 Problem(f"unknown column '{c}' (allowed: {', '.join(spec.columns)})", name, 1, c)
                 for c in columns if c not in spec.columns
             ]
-            bad += [Problem("this required column is missing", name, 1, c)
-                    for c in spec.required if c not in columns]
+            bad = [Problem("this required column is missing", name, 1, c)
+                   for c in spec.required if c not in columns]
             bad += [Problem("this column appears twice", name, 1, c)
                     for i, c in enumerate(columns) if c in columns[:i]]
             if bad:
-                raise Rejected(bad)
+                raise Rejected(problems + bad)
             for fields in reader:
                 if not any(f.strip() for f in fields):
                     continue

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from debtordesk.db.models import Allocation, Customer, Invoice, Payment
 from debtordesk.domain.allocation import AllocationPlan, OpenItem, allocate, allocate_to_named
 from debtordesk.domain.money import check_currency, format_plain
+from debtordesk.domain.problems import UserError
 
 
-class PaymentError(ValueError):
+class PaymentError(UserError):
     """A payment or allocation refused; the message is meant for the user."""
 
 

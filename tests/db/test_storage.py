@@ -1,0 +1,113 @@
+import sqlite3
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from debtordesk.db import engine as engine_mod
+from debtordesk.db.engine import StorageError, head_revision, open_database
+from debtordesk.db.models import Customer, Invoice
+from helpers import add_customer, add_invoice
+
+
+def test_pragmas_on_every_connection(db):
+    with db.engine.connect() as conn:
+        fk = conn.exec_driver_sql("PRAGMA foreign_keys").scalar()
+        mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+        timeout = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    assert (fk, mode, timeout) == (1, "wal", 10000)
+
+
+def test_schema_is_at_head(db):
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+
+
+def test_foreign_keys_and_checks_are_enforced(db):
+    with pytest.raises(IntegrityError), db.transaction() as s:
+        s.add(Invoice(number="X", customer_id=999, issue_date=date(2026, 1, 1),
+                      due_date=date(2026, 1, 1), amount_minor=100, currency="GBP"))
+    with pytest.raises(IntegrityError), db.transaction() as s:
+        c = add_customer(s)
+        add_invoice(s, c, "N", "2026-01-01", "2026-01-31", -5)
+    with pytest.raises(IntegrityError), db.transaction() as s:
+        c = add_customer(s)
+        add_invoice(s, c, "D", "2026-02-01", "2026-01-31", 500)
+
+
+def test_customer_with_invoices_cannot_be_deleted(db):
+    with db.transaction() as s:
+        c = add_customer(s)
+        add_invoice(s, c, "A-1", "2026-01-01", "2026-01-31", 100)
+    with pytest.raises(IntegrityError), db.transaction() as s:
+        s.execute(text("DELETE FROM customer"))
+
+
+def test_a_lost_update_is_refused(db):
+    with db.transaction() as s:
+        add_customer(s)
+    first, second = db.session(), db.session()
+    a = first.get(Customer, 1)
+    b = second.get(Customer, 1)
+    a.name = "Acme Limited"
+    first.commit()
+    b.name = "ACME PLC"
+    with pytest.raises(StaleDataError):
+        second.commit()
+    first.close()
+    second.close()
+
+
+def test_reopening_a_current_database_takes_no_copy(db_path, db):
+    again = open_database(f"sqlite:///{db_path}")
+    assert again.migration_copy is None
+    again.dispose()
+
+
+def test_upgrading_takes_a_copy_first(db_path, db, monkeypatch):
+    with db.transaction() as s:
+        add_customer(s)
+    db.dispose()
+    with sqlite3.connect(db_path) as raw:  # pretend the file was made by an older version
+        raw.execute("UPDATE alembic_version SET version_num = 'base0'")
+    real_walk = engine_mod.ScriptDirectory.walk_revisions
+    monkeypatch.setattr(engine_mod, "head_revision", lambda: "0001")
+    monkeypatch.setattr(
+        engine_mod.command, "upgrade",
+        lambda cfg, rev: cfg.attributes["connection"].exec_driver_sql(
+            "UPDATE alembic_version SET version_num = '0001'"),
+    )
+
+    class _Rev:
+        revision = "base0"
+
+    monkeypatch.setattr(engine_mod.ScriptDirectory, "walk_revisions",
+                        lambda self: [*real_walk(self), _Rev()])
+    copy = engine_mod.migrate(f"sqlite:///{db_path}", now=datetime(2026, 11, 24, 9, 30))
+    assert copy is not None and copy.name == "books.sqlite3.before-0001-20261124-093000.bak"
+    with sqlite3.connect(copy) as raw:
+        assert raw.execute("SELECT version_num FROM alembic_version").fetchone() == ("base0",)
+        assert raw.execute("SELECT ref FROM customer").fetchall() == [("ACME",)]
+
+
+def test_a_database_from_a_newer_version_is_refused(db_path, db):
+    db.dispose()
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = 'future9'")
+    with pytest.raises(StorageError, match="newer version"):
+        open_database(f"sqlite:///{db_path}")
+
+
+def test_files_that_are_not_ours_are_refused(tmp_path):
+    junk = tmp_path / "notes.sqlite3"
+    junk.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(StorageError, match="not a DebtorDesk database"):
+        open_database(f"sqlite:///{junk}")
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as raw:
+        raw.execute("CREATE TABLE recipes (id INTEGER)")
+    with pytest.raises(StorageError, match="not a DebtorDesk database"):
+        open_database(f"sqlite:///{other}")
+    assert sqlite3.connect(other).execute("SELECT name FROM sqlite_master").fetchall() == [("recipes",)]

@@ -1,0 +1,54 @@
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from debtordesk.ui.app import make_app, open_or_create
+from debtordesk.ui.main_window import AgingTableModel, MainWindow
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    make_app()
+    db, is_new = open_or_create(str(tmp_path / "new.sqlite3"), TODAY)
+    assert is_new
+    w = MainWindow(db, today=TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    db.dispose()
+
+
+def test_a_new_database_opens_on_sample_data(window):
+    model = window.table.model()
+    assert model.rowCount() > 10
+    names = {model.index(r, 1).data() for r in range(model.rowCount())}
+    assert "Ωmega Ἑλλάς ΑΕ" in names and "Бистро «Ладога» ЕООД" in names
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers[:5] == ["Ref", "Customer", "Currency", "current", "1-30"]
+    assert "Open £" in window.status_totals.text()
+    assert "24 November 2026" in window.heading.text()
+
+
+def test_amounts_are_formatted_as_money(window):
+    model = window.table.model()
+    cells = [model.index(r, 8).data() for r in range(model.rowCount())]  # Total column
+    assert all(c[0] in "£€$-" or c.startswith("US$") for c in cells), cells
+
+
+def test_model_passes_the_model_tester(window, qtmodeltester):
+    assert isinstance(window.table.model(), AgingTableModel)
+    qtmodeltester.check(window.table.model())
+
+
+def test_opening_an_existing_database_adds_nothing(tmp_path, qtbot):
+    make_app()
+    path = str(tmp_path / "books.sqlite3")
+    db, is_new = open_or_create(path, TODAY)
+    db.dispose()
+    again, is_new_again = open_or_create(path, TODAY)
+    assert is_new and not is_new_again
+    again.dispose()
