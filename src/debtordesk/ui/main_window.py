@@ -29,7 +29,8 @@ class AgingTableModel(QAbstractTableModel):
     def __init__(self, report: AgingReport, parent=None):
         super().__init__(parent)
         self._report = report
-        self._headers = ["Ref", "Customer", "Currency", *report.labels, "Total", "Unapplied", "Balance"]
+        labels = [label.capitalize() for label in report.labels]
+        self._headers = ["Ref", "Customer", "Currency", *labels, "Total", "Unapplied", "Balance"]
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._report.rows)
@@ -58,7 +59,10 @@ class AgingTableModel(QAbstractTableModel):
         if col == 2:
             return row.currency
         amounts = [*row.buckets, row.total, row.unapplied, row.balance]
-        return format_money(amounts[col - 3], row.currency)
+        amount = amounts[col - 3]
+        if amount == 0 and col - 3 != len(row.buckets) + 2:  # blank zeros, except the balance
+            return ""
+        return format_money(amount, row.currency)
 
 
 class MainWindow(QMainWindow):

@@ -1,0 +1,1 @@
+"""Maintenance tools (screenshots for the README and for reviewing screens)."""

@@ -1,0 +1,44 @@
+"""Render every main screen on a demo database to PNG files.
+
+    python -m debtordesk.tools.screenshots OUT_DIR [--today YYYY-MM-DD]
+
+Runs offscreen (no display needed) unless QT_QPA_PLATFORM says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m debtordesk.tools.screenshots")
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--today", type=date.fromisoformat, default=date.today())
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from debtordesk.ui.app import make_app, open_or_create
+    from debtordesk.ui.main_window import MainWindow
+
+    app = make_app()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        db, _ = open_or_create(str(Path(tmp) / "demo.sqlite3"), args.today)
+        window = MainWindow(db, today=args.today)
+        window.resize(1280, 720)
+        window.show()
+        app.processEvents()
+        target = args.out / "main-window.png"
+        window.grab().save(str(target))
+        print(target)
+        window.close()
+        db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
