@@ -227,6 +227,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"{exc.filename or 'A file'} could not be used: {exc.strerror}.")
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        message = _database_trouble(exc)
+        if message is None:
+            raise
+        return _fail(message)
+
+
+def _database_trouble(exc: Exception) -> str | None:
+    """A plain sentence for database errors met while working (busy, gone, disk full)."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError):
+        return None
+    text = str(exc.orig)
+    if "locked" in text or "busy" in text:
+        return "The database is busy: another copy of DebtorDesk is saving changes. Try again in a moment."
+    if "disk" in text or "full" in text:
+        return f"The database could not be written: {text}. Nothing was changed."
+    return f"The database refused the change: {text}. Nothing was changed."
 
 
 def gui_main() -> int:

@@ -84,6 +84,7 @@ def test_aging_matches_the_rules_and_conserves_money(invoices, payments, as_of_o
                 pays = list(s.scalars(select(Payment)))
                 allocs = list(s.scalars(select(Allocation)))
                 report = aging_report(s, as_of, limits, basis)
+                final = aging_report(s, date(2030, 1, 1))
         finally:
             db.dispose()
 
@@ -101,6 +102,14 @@ def test_aging_matches_the_rules_and_conserves_money(invoices, payments, as_of_o
                    and issued[a.invoice_id].issue_date <= as_of)
         aged = sum(r.total for r in report.rows if r.currency == cur)
         assert aged + paid == invoiced
+    # allocation never creates or loses a minor unit: allocated + unapplied == received
+    for cur in CURRENCIES:
+        received = sum(p.amount_minor for p in pays if p.currency == cur)
+        allocated = sum(a.amount_minor for a in allocs if issued[a.invoice_id].currency == cur)
+        unapplied = sum(r.unapplied for r in final.rows if r.currency == cur)
+        assert allocated + unapplied == received
+        assert sum(r.balance for r in final.rows if r.currency == cur) == sum(
+            i.amount_minor for i in invs if i.currency == cur) - received
     # and nothing is ever allocated beyond an invoice or a payment
     for inv in invs:
         assert sum(a.amount_minor for a in allocs if a.invoice_id == inv.id) <= inv.amount_minor

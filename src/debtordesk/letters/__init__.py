@@ -1,0 +1,1 @@
+"""Letters: templates rendered into PDF with reportlab, DejaVu fonts embedded."""
