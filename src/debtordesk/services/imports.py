@@ -198,8 +198,9 @@ def _customers(session: Session, rows: list[_Row], problems: list[Problem]) -> i
     return len(new)
 
 
-def _customer_lookup(session: Session) -> dict[str, Customer]:
-    return {c.ref: c for c in session.scalars(select(Customer))}
+def _customer_lookup(session: Session) -> dict:
+    """ref -> (id, terms_days) rows, without loading whole customer records."""
+    return {r.ref: r for r in session.execute(select(Customer.ref, Customer.id, Customer.terms_days))}
 
 
 def _invoices(session: Session, rows: list[_Row], problems: list[Problem]) -> int:
