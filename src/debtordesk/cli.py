@@ -97,7 +97,7 @@ def cmd_demo(args) -> int:
     db = _open(args)
     with db.transaction() as s:
         n_c, n_i, n_p = fill_demo(s, date.today(), args.customers, args.invoices, args.seed)
-    print(f"Added {n_c} customers, {n_i} invoices and {n_p} payments of sample data to {db.path or db.url}.")
+    print(f"Added {n_c} customers, {n_i} invoices and {n_p} payments of sample data to {db.display_name}.")
     return EXIT_OK
 
 

@@ -91,5 +91,8 @@ def test_header_and_file_problems(cli, tmp_path):
     r = cli("import", "customers", str(write(tmp_path / "k.csv",
             "ref,name,kind,terms_days,country,credit_limit\nA,Aa,robot,-3,XX,-1\n")))
     assert r.code == 1
+    long_address = "x" * 250
+    r2 = cli("import", "customers", str(write(tmp_path / "a.csv", f"ref,name,address\nA,Aa,{long_address}\n")))
+    assert r2.code == 1 and "a.csv, row 2, column address: each address part" in r2.err
     for column in ("kind", "terms_days", "country", "credit_limit"):
         assert f"k.csv, row 2, column {column}:" in r.err

@@ -19,3 +19,10 @@ def test_sqlite_path():
 
 def test_font_is_bundled():
     assert font_path().stat().st_size > 100_000
+
+
+def test_database_names_never_show_a_password():
+    from debtordesk.db.engine import display_name
+
+    assert display_name("postgresql+psycopg://dd:secret@host:5432/books") == "postgresql+psycopg://dd:***@host:5432/books"
+    assert display_name("sqlite:////tmp/a.sqlite3") == "/tmp/a.sqlite3"

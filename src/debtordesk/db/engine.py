@@ -18,8 +18,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine, create_engine, event, inspect, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from debtordesk.config import sqlite_path
@@ -115,10 +115,9 @@ def migrate(url: str, *, now: datetime | None = None) -> Path | None:
                 stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
                 copy = backup_sqlite(path, path.with_name(f"{path.name}.before-{head}-{stamp}.bak"))
             is_sqlite = conn.dialect.name == "sqlite"
-            if is_sqlite:
+            if is_sqlite:  # the driver does not begin by itself here: lock the file for writing
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
-            else:
-                conn.begin()
+            # elsewhere the transaction begun by the revision check goes on; DDL is transactional
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
             if is_sqlite:
@@ -137,9 +136,20 @@ def migrate(url: str, *, now: datetime | None = None) -> Path | None:
     return copy
 
 
+def display_name(url: str) -> str:
+    """The file path, or the URL with its password hidden."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "the database"
+
+
 def _plain(exc: DBAPIError, url: str) -> str:
-    text = str(exc.orig)
-    where = sqlite_path(url) or "the database"
+    text = str(exc.orig).strip()
+    where = display_name(url)
     if "file is not a database" in text:
         return f"{where} is not a DebtorDesk database (it is not an SQLite file)."
     if "unable to open" in text:
@@ -159,6 +169,10 @@ class Database:
     @property
     def path(self) -> Path | None:
         return sqlite_path(self.url)
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.url)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -185,10 +185,13 @@ def _customers(session: Session, rows: list[_Row], problems: list[Problem]) -> i
         limit = None
         if row.values.get("credit_limit", "").strip():
             limit = row.money("credit_limit", base, positive=False)
-        lines = row.text("address", max_len=400).splitlines()
+        lines = [line.strip() for line in row.text("address", max_len=400).splitlines() if line.strip()]
+        first, rest = (lines[0] if lines else ""), ", ".join(lines[1:])
+        if len(first) > 200 or len(rest) > 200:
+            row.fail("address", "each address part may have at most 200 characters (use line breaks)")
         new.append(Customer(
             ref=ref, name=name, email=email, phone=row.text("phone", max_len=50),
-            address_line1=lines[0] if lines else "", address_line2=", ".join(lines[1:]),
+            address_line1=first, address_line2=rest,
             city=row.text("city", max_len=100), postcode=row.text("postcode", max_len=20),
             country=country, language=language, kind=kind, terms_days=terms,
             credit_limit_minor=limit,

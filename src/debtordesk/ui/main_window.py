@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.db = db
         self.today = today
-        self.setWindowTitle(f"{APP_NAME} — {db.path.name if db.path else db.url}")
+        self.setWindowTitle(f"{APP_NAME} — {db.path.name if db.path else db.display_name}")
         self.resize(1100, 650)
 
         central = QWidget(self)
@@ -128,14 +128,13 @@ class MainWindow(QMainWindow):
             for t in totals
         ]
         self.status_totals.setText("   |   ".join(parts) if parts else "Nothing is owed")
-        where = self.db.path or self.db.url
-        self.statusBar().showMessage(f"Database: {where}")
+        self.statusBar().showMessage(f"Database: {self.db.display_name}")
 
     def show_about(self) -> None:
         QMessageBox.about(
             self,
             f"About {APP_NAME}",
-            f"{APP_NAME} {__version__}\n\nDatabase: {self.db.path or self.db.url}",
+            f"{APP_NAME} {__version__}\n\nDatabase: {self.db.display_name}",
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
