@@ -28,13 +28,17 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         db, _ = open_or_create(str(Path(tmp) / "demo.sqlite3"), args.today)
+        from debtordesk.ui.main_window import PAGES
+
         window = MainWindow(db, today=args.today)
         window.resize(1280, 720)
         window.show()
-        app.processEvents()
-        target = args.out / "main-window.png"
-        window.grab().save(str(target))
-        print(target)
+        for name in PAGES:
+            window.show_page(name)
+            app.processEvents()
+            target = args.out / f"{name.lower().replace(' ', '-')}.png"
+            window.grab().save(str(target))
+            print(target)
         window.close()
         db.dispose()
     return 0

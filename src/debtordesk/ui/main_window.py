@@ -1,18 +1,18 @@
-"""The main window: the aged receivables at a glance, the database in the status bar."""
+"""The main window: a sidebar of screens, menus, and the database and totals in the status bar."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QHeaderView,
+    QHBoxLayout,
     QLabel,
+    QListWidget,
     QMainWindow,
     QMessageBox,
-    QTableView,
-    QVBoxLayout,
+    QStackedWidget,
     QWidget,
 )
 
@@ -20,49 +20,25 @@ from debtordesk import APP_NAME, __version__
 from debtordesk.db.engine import Database
 from debtordesk.domain.aging import AgingReport
 from debtordesk.domain.money import format_money
-from debtordesk.services.aging import aging_report
+from debtordesk.ui.views.aging import AgingView
+from debtordesk.ui.views.coming import ComingSoonView
+from debtordesk.ui.workers import TaskRunner
 
-
-class AgingTableModel(QAbstractTableModel):
-    """Rows of an AgingReport: customer, currency, one column per bucket, total, balance."""
-
-    def __init__(self, report: AgingReport, parent=None):
-        super().__init__(parent)
-        self._report = report
-        labels = [label.capitalize() for label in report.labels]
-        self._headers = ["Ref", "Customer", "Currency", *labels, "Total", "Unapplied", "Balance"]
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._report.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row = self._report.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if col == 0:
-            return row.customer_ref
-        if col == 1:
-            return row.name
-        if col == 2:
-            return row.currency
-        amounts = [*row.buckets, row.total, row.unapplied, row.balance]
-        amount = amounts[col - 3]
-        if amount == 0 and col - 3 != len(row.buckets) + 2:  # blank zeros, except the balance
-            return ""
-        return format_money(amount, row.currency)
+# (sidebar name, what the page will hold) for screens that are still to come
+COMING = {
+    "Today": "Your worklist: follow-ups, promises and instalments due, reminders waiting.\n"
+             "Until then, the Aging screen shows who owes what and how late.",
+    "Customers": "Find, add and edit customers, with their invoices and payments.\n"
+                 "Until then, import customers with: debtordesk import customers FILE.csv",
+    "Invoices": "All invoices with filters by status, customer, date and currency.\n"
+                "Until then, import invoices with: debtordesk import invoices FILE.csv",
+    "Payments": "Record payments and see how they pay off invoices.\n"
+                "Until then, import payments with: debtordesk import payments FILE.csv",
+    "Dunning": "Reminders, final demands and legal notices, printed in one batch.",
+    "Payment plans": "Instalment schedules with an agreement letter.",
+    "Settings": "Your company details, bank account and reminder levels.",
+}
+PAGES = ["Today", "Customers", "Invoices", "Payments", "Aging", "Dunning", "Payment plans", "Settings"]
 
 
 class MainWindow(QMainWindow):
@@ -70,23 +46,30 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.db = db
         self.today = today
+        self.tasks = TaskRunner(self)
         self.setWindowTitle(f"{APP_NAME} — {db.path.name if db.path else db.display_name}")
-        self.resize(1100, 650)
+        self.resize(1200, 700)
+
+        self.sidebar = QListWidget(self)
+        self.sidebar.addItems(PAGES)
+        self.sidebar.setFixedWidth(170)
+        self.sidebar.setStyleSheet("QListWidget::item { padding: 7px 10px; }")  # palette untouched
+        self.sidebar.setAccessibleName("Screens")
+        self.pages = QStackedWidget(self)
+        self.aging_view = AgingView(db, today, self)
+        self.aging_view.report_changed.connect(self._show_totals)
+        self.views: dict[str, QWidget] = {}
+        for name in PAGES:
+            view = self.aging_view if name == "Aging" else ComingSoonView(name, COMING[name], self)
+            self.views[name] = view
+            self.pages.addWidget(view)
+        self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
 
         central = QWidget(self)
-        layout = QVBoxLayout(central)
-        self.heading = QLabel(central)
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.heading.font()
-        font.setPointSize(font.pointSize() + 4)
-        font.setBold(True)
-        self.heading.setFont(font)
-        layout.addWidget(self.heading)
-        self.table = QTableView(central)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        layout.addWidget(self.table)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
         self.status_totals = QLabel(self)
@@ -97,6 +80,7 @@ class MainWindow(QMainWindow):
         geometry = settings.value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        self.show_page(str(settings.value("main_window/page", "Aging")))
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -112,23 +96,24 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
+    def show_page(self, name: str) -> None:
+        row = PAGES.index(name) if name in PAGES else PAGES.index("Aging")
+        self.sidebar.setCurrentRow(row)
+
+    def current_page(self) -> str:
+        return PAGES[self.pages.currentIndex()]
+
     def refresh(self) -> None:
-        with self.db.session() as session:
-            report = aging_report(session, self.today)
-        self.model = AgingTableModel(report, self)
-        self.table.setModel(self.model)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.heading.setText(f"Aged receivables as of {self.today.strftime('%d %B %Y')}")
-        totals = report.totals()
+        self.aging_view.refresh()
+        self.statusBar().showMessage(f"Database: {self.db.display_name}")
+
+    def _show_totals(self, report: AgingReport) -> None:
         parts = [
             f"Open {format_money(t.total, t.currency)} · overdue "
             f"{format_money(t.total - t.buckets[0], t.currency)}"
-            for t in totals
+            for t in report.totals()
         ]
         self.status_totals.setText("   |   ".join(parts) if parts else "Nothing is owed")
-        self.statusBar().showMessage(f"Database: {self.db.display_name}")
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -138,5 +123,8 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        settings = QSettings()
+        settings.setValue("main_window/geometry", self.saveGeometry())
+        settings.setValue("main_window/page", self.current_page())
+        self.tasks.wait()
         super().closeEvent(event)
