@@ -19,7 +19,9 @@ def window(qtbot, tmp_path):
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.aging_view.model is not None, timeout=10_000)  # loaded off the UI thread
     yield w
+    assert w.tasks.wait(10_000)
     db.dispose()
 
 

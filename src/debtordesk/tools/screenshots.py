@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
         window = MainWindow(db, today=args.today)
         window.resize(1280, 720)
         window.show()
+        window.tasks.wait()
+        app.processEvents()  # deliver the results of the loading jobs
         for name in PAGES:
             window.show_page(name)
             app.processEvents()

@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         return PAGES[self.pages.currentIndex()]
 
     def refresh(self) -> None:
-        self.aging_view.refresh()
+        self.aging_view.load(self.tasks)
         self.statusBar().showMessage(f"Database: {self.db.display_name}")
 
     def _show_totals(self, report: AgingReport) -> None:

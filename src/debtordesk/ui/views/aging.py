@@ -11,6 +11,7 @@ from debtordesk.db.engine import Database
 from debtordesk.domain.aging import AgingReport
 from debtordesk.services.aging import aging_report
 from debtordesk.ui.models.aging import AgingTableModel
+from debtordesk.ui.workers import TaskRunner
 
 
 class AgingView(QWidget):
@@ -33,10 +34,19 @@ class AgingView(QWidget):
         self.table.verticalHeader().setVisible(False)
         layout.addWidget(self.table)
         self.model: AgingTableModel | None = None
+        self.heading.setText("Working out who owes what…")
 
-    def refresh(self) -> AgingReport:
-        with self.db.session() as session:
-            report = aging_report(session, self.today)
+    def load(self, tasks: TaskRunner) -> None:
+        """Work the report out on the worker thread; it is shown when it arrives."""
+        db, today = self.db, self.today
+
+        def job(report, should_cancel) -> AgingReport:
+            with db.session() as session:
+                return aging_report(session, today)
+
+        tasks.run(job, label="Working out who owes what…", on_success=self.show_report)
+
+    def show_report(self, report: AgingReport) -> None:
         self.model = AgingTableModel(report, self)
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
@@ -44,4 +54,3 @@ class AgingView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.heading.setText(f"Aged receivables as of {self.today.strftime('%d %B %Y')}")
         self.report_changed.emit(report)
-        return report
