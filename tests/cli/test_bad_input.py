@@ -10,10 +10,14 @@ def dump(path):
         return list(conn.iterdump())
 
 
-def test_every_bad_row_is_named_and_nothing_is_written(cli, tmp_path):
+def seed(cli, tmp_path, invoices_csv: str) -> None:
+    """Customers ACME and BETA, and the given invoices."""
     assert cli("import", "customers", str(write(tmp_path / "c.csv", GOOD_CUSTOMERS))).code == 0
-    assert cli("import", "invoices", str(write(tmp_path / "first.csv",
-               "number,customer_ref,issue_date,amount\nI-1,ACME,2026-01-01,10.00\n"))).code == 0
+    assert cli("import", "invoices", str(write(tmp_path / "seed-invoices.csv", invoices_csv))).code == 0
+
+
+def test_every_bad_row_is_named_and_nothing_is_written(cli, tmp_path):
+    seed(cli, tmp_path, "number,customer_ref,issue_date,amount\nI-1,ACME,2026-01-01,10.00\n")
     before = dump(cli.db)
     bad = write(tmp_path / "invoices.csv", (
         "number,customer_ref,issue_date,amount,colour\n"
@@ -51,9 +55,7 @@ def test_dry_run_checks_and_writes_nothing(cli, tmp_path):
 
 
 def test_payment_rows_are_checked_against_invoices(cli, tmp_path):
-    assert cli("import", "customers", str(write(tmp_path / "c.csv", GOOD_CUSTOMERS))).code == 0
-    assert cli("import", "invoices", str(write(tmp_path / "i.csv",
-               "number,customer_ref,issue_date,amount,currency\nI-1,ACME,2026-01-01,10.00,EUR\n"))).code == 0
+    seed(cli, tmp_path, "number,customer_ref,issue_date,amount,currency\nI-1,ACME,2026-01-01,10.00,EUR\n")
     before = dump(cli.db)
     f = write(tmp_path / "pay.csv", (
         "customer_ref,date,amount,invoice_number,currency\n"

@@ -24,11 +24,3 @@ class Cancelled(Exception):
 
 Report = Callable[[Progress], None]
 ShouldCancel = Callable[[], bool]
-
-
-def no_report(_progress: Progress) -> None:
-    """For callers that do not show progress (tests, the command line)."""
-
-
-def never_cancel() -> bool:
-    return False

@@ -22,14 +22,12 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from debtordesk.ui.app import make_app, open_or_create
-    from debtordesk.ui.main_window import MainWindow
+    from debtordesk.ui.main_window import PAGES, MainWindow
 
     app = make_app()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         db, _ = open_or_create(str(Path(tmp) / "demo.sqlite3"), args.today)
-        from debtordesk.ui.main_window import PAGES
-
         window = MainWindow(db, today=args.today)
         window.resize(1280, 720)
         window.show()

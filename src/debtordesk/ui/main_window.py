@@ -58,11 +58,8 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget(self)
         self.aging_view = AgingView(db, today, self)
         self.aging_view.report_changed.connect(self._show_totals)
-        self.views: dict[str, QWidget] = {}
         for name in PAGES:
-            view = self.aging_view if name == "Aging" else ComingSoonView(name, COMING[name], self)
-            self.views[name] = view
-            self.pages.addWidget(view)
+            self.pages.addWidget(self.aging_view if name == "Aging" else ComingSoonView(name, COMING[name], self))
         self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
 
         central = QWidget(self)

@@ -16,9 +16,9 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from debtordesk.domain.problems import UserError
-from debtordesk.domain.progress import Cancelled, Progress
+from debtordesk.domain.progress import Cancelled, Progress, Report, ShouldCancel
 
-Job = Callable[[Callable[[Progress], None], Callable[[], bool]], Any]
+Job = Callable[[Report, ShouldCancel], Any]
 
 
 class _Signals(QObject):
