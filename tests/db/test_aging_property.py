@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from debtordesk.db.engine import open_database
+from debtordesk.db.ledger import drift
 from debtordesk.db.models import Allocation, Invoice, Payment
 from debtordesk.domain.aging import bucket_index
 from debtordesk.services.aging import aging_report
@@ -85,9 +86,11 @@ def test_aging_matches_the_rules_and_conserves_money(invoices, payments, as_of_o
                 allocs = list(s.scalars(select(Allocation)))
                 report = aging_report(s, as_of, limits, basis)
                 final = aging_report(s, date(2030, 1, 1))
+                kept_amounts_drift = drift(s)
         finally:
             db.dispose()
 
+    assert kept_amounts_drift == []  # open/unapplied amounts kept on rows match the allocations
     ids = {f"C{i}": customers[i].id for i in range(3)}
     got = {(ids[r.customer_ref], r.currency): [r.buckets, r.unapplied] for r in report.rows}
     assert got == oracle(invs, pays, allocs, as_of, limits, basis)

@@ -2,7 +2,7 @@ import sqlite3
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -111,3 +111,52 @@ def test_files_that_are_not_ours_are_refused(tmp_path):
     with pytest.raises(StorageError, match="not a DebtorDesk database"):
         open_database(f"sqlite:///{other}")
     assert sqlite3.connect(other).execute("SELECT name FROM sqlite_master").fetchall() == [("recipes",)]
+
+
+def test_a_0001_database_with_payments_upgrades_with_open_amounts(tmp_path):
+    from alembic import command
+
+    from debtordesk.db.ledger import drift
+    from debtordesk.db.models import Payment
+
+    path = tmp_path / "old.sqlite3"
+    engine = engine_mod.make_engine(f"sqlite:///{path}", for_migration=True)
+    cfg = engine_mod.alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.exec_driver_sql(
+            "INSERT INTO customer (id, ref, name, contact_person, email, phone, address_line1, address_line2,"
+            " postcode, city, country, language, kind, terms_days, on_hold, notes, archived, created_at, version)"
+            " VALUES (1, 'A', 'A Ltd', '', '', '', '', '', '', '', '', 'en', 'business', 30, 0, '', 0,"
+            " '2026-01-01 00:00:00', 1)")
+        conn.exec_driver_sql(
+            "INSERT INTO invoice (id, number, customer_id, issue_date, due_date, amount_minor, currency,"
+            " description, disputed, created_at, version) VALUES"
+            " (1, 'I-1', 1, '2026-01-01', '2026-01-31', 10000, 'GBP', '', 0, '2026-01-01 00:00:00', 1),"
+            " (2, 'I-2', 1, '2026-01-02', '2026-02-01', 5000, 'GBP', '', 0, '2026-01-01 00:00:00', 1)")
+        conn.exec_driver_sql(
+            "INSERT INTO payment (id, customer_id, date, amount_minor, currency, reference, method,"
+            " created_at) VALUES (1, 1, '2026-02-01', 12000, 'GBP', '', '', '2026-02-01 00:00:00')")
+        conn.exec_driver_sql("INSERT INTO allocation (payment_id, invoice_id, amount_minor) VALUES (1, 1, 10000)")
+    engine.dispose()
+    db = open_database(f"sqlite:///{path}")
+    try:
+        assert db.migration_copy is not None
+        with db.session() as s:
+            assert [(i.number, i.open_minor) for i in s.scalars(select(Invoice).order_by(Invoice.id))] == [
+                ("I-1", 0), ("I-2", 5000)]
+            assert s.scalar(select(Payment.unapplied_minor)) == 2000
+            assert drift(s) == []
+    finally:
+        db.dispose()
+
+
+def test_migrations_build_exactly_the_models(db):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from debtordesk.db.models import Base
+
+    with db.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -35,6 +36,11 @@ NAMING = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _same_as_amount(context) -> int:
+    """Insert default for open/unapplied amounts: nothing is allocated yet."""
+    return context.get_current_parameters()["amount_minor"]
 
 
 class Base(DeclarativeBase):
@@ -112,6 +118,8 @@ class Invoice(Base):
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     description: Mapped[str] = mapped_column(Text, default="")
+    # what is left to pay today: amount minus allocations, kept by db.ledger.refresh_open
+    open_minor: Mapped[int] = mapped_column(BigInteger, default=_same_as_amount)
     disputed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
@@ -122,7 +130,11 @@ class Invoice(Base):
     __table_args__ = (
         CheckConstraint("amount_minor > 0", name="amount_positive"),
         CheckConstraint("due_date >= issue_date", name="due_after_issue"),
+        CheckConstraint("open_minor >= 0 AND open_minor <= amount_minor", name="open_within_amount"),
         Index("ix_invoice_customer_due", "customer_id", "due_date"),
+        Index("ix_invoice_open", "customer_id", "currency", "due_date",
+              sqlite_where=text("open_minor > 0"), postgresql_where=text("open_minor > 0")),
+        Index("ix_invoice_currency", "currency"),
         Index("ix_invoice_due_date", "due_date"),
         Index("ix_invoice_issue_date", "issue_date"),
     )
@@ -144,6 +156,8 @@ class Payment(Base):
     named_invoice_id: Mapped[int | None] = mapped_column(
         ForeignKey("invoice.id", ondelete="SET NULL"), nullable=True
     )
+    # the part not allocated to any invoice (credit on account), kept by db.ledger.refresh_open
+    unapplied_minor: Mapped[int] = mapped_column(BigInteger, default=_same_as_amount)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     allocations: Mapped[list[Allocation]] = relationship(
@@ -152,8 +166,11 @@ class Payment(Base):
 
     __table_args__ = (
         CheckConstraint("amount_minor > 0", name="amount_positive"),
+        CheckConstraint("unapplied_minor >= 0 AND unapplied_minor <= amount_minor", name="unapplied_within_amount"),
         Index("ix_payment_customer_date", "customer_id", "date"),
         Index("ix_payment_date", "date"),
+        Index("ix_payment_unapplied", "customer_id", "currency",
+              sqlite_where=text("unapplied_minor > 0"), postgresql_where=text("unapplied_minor > 0")),
     )
 
 
@@ -173,4 +190,25 @@ class Allocation(Base):
         CheckConstraint("amount_minor > 0", name="amount_positive"),
         UniqueConstraint("payment_id", "invoice_id"),
         Index("ix_allocation_invoice", "invoice_id"),
+    )
+
+
+class Activity(Base):
+    """Contact with a customer: a call, e-mail, letter, visit or note (the collections log)."""
+
+    __tablename__ = "activity"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20), default="note")
+    outcome: Mapped[str] = mapped_column(String(20), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    follow_up_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('call', 'email', 'letter', 'visit', 'note')", name="kind"),
+        Index("ix_activity_customer_date", "customer_id", "occurred_on"),
     )

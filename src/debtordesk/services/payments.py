@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from debtordesk.db.ledger import refresh_open
 from debtordesk.db.models import Allocation, Customer, Invoice, Payment
 from debtordesk.domain.allocation import AllocationPlan, OpenItem, allocate, allocate_to_named
 from debtordesk.domain.money import check_currency, format_plain
@@ -33,14 +34,20 @@ def open_items(
     issued_on_or_before: date | None = None,
     exclude_payment: int | None = None,
 ) -> list[OpenItem]:
-    """The customer's invoices in `currency` with something left to pay, oldest first."""
-    paid = _allocated_sum(exclude_payment=exclude_payment)
-    open_expr = Invoice.amount_minor - func.coalesce(paid.c.paid, 0)
-    q = (
-        select(Invoice.id, Invoice.number, Invoice.due_date, open_expr.label("open"))
-        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
-        .where(Invoice.customer_id == customer_id, Invoice.currency == currency, open_expr > 0)
-        .order_by(Invoice.due_date, Invoice.number, Invoice.id)
+    """The customer's invoices in `currency` with something left to pay, oldest first.
+
+    With `exclude_payment`, that payment's allocations count as not made (for reallocating it)."""
+    if exclude_payment is None:
+        open_expr = Invoice.open_minor
+        q = select(Invoice.id, Invoice.number, Invoice.due_date, open_expr.label("open"))
+    else:
+        paid = _allocated_sum(exclude_payment=exclude_payment)
+        open_expr = Invoice.amount_minor - func.coalesce(paid.c.paid, 0)
+        q = select(Invoice.id, Invoice.number, Invoice.due_date, open_expr.label("open")).outerjoin(
+            paid, paid.c.invoice_id == Invoice.id
+        )
+    q = q.where(Invoice.customer_id == customer_id, Invoice.currency == currency, open_expr > 0).order_by(
+        Invoice.due_date, Invoice.number, Invoice.id
     )
     if issued_on_or_before is not None:
         q = q.where(Invoice.issue_date <= issued_on_or_before)
@@ -117,6 +124,7 @@ def record_payment(
     payment.allocations = [Allocation(invoice_id=i, amount_minor=a) for i, a in plan.lines]
     session.add(payment)
     session.flush()
+    refresh_open(session, invoice_ids=[i for i, _ in plan.lines], payment_ids=[payment.id])
     return payment
 
 
@@ -148,12 +156,14 @@ def reallocate(session: Session, payment_id: int, lines: Sequence[tuple[int, int
             raise PaymentError(
                 f"invoice {inv.number} has only {format_plain(room, inv.currency)} left to pay"
             )
+    before = [a.invoice_id for a in payment.allocations]
     payment.allocations.clear()
     session.flush()
     payment.allocations.extend(
         Allocation(invoice_id=i, amount_minor=a) for i, a in merged.items() if a > 0
     )
     session.flush()
+    refresh_open(session, invoice_ids=[*before, *merged], payment_ids=[payment.id])
     return payment
 
 
