@@ -12,20 +12,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from debtordesk.db.models import Customer, Invoice
+from debtordesk.domain.customers import check_customer
 from debtordesk.domain.dates import DateError, parse_iso_date
 from debtordesk.domain.money import MoneyError, check_currency, parse_amount
 from debtordesk.domain.problems import Problem, Rejected
 from debtordesk.services.company import base_currency
 from debtordesk.services.csvfiles import SPECS
 from debtordesk.services.payments import PaymentError, record_payment
-
-MAX_TERMS_DAYS = 365
 
 
 @dataclass
@@ -139,63 +137,29 @@ def _read(path: Path, kind: str) -> tuple[list[_Row], list[Problem]]:
     return rows, problems
 
 
-def _valid_language(code: str) -> bool:
-    try:
-        Locale.parse(code.replace("-", "_"))
-        return True
-    except (ValueError, UnknownLocaleError):
-        return False
-
-
-def _valid_country(code: str) -> bool:
-    return code in Locale("en").territories and len(code) == 2
-
-
 def _customers(session: Session, rows: list[_Row], problems: list[Problem]) -> int:
     existing = set(session.scalars(select(Customer.ref)))
     base = base_currency(session)
     seen: dict[str, int] = {}
     new: list[Customer] = []
     for row in rows:
-        ref = row.text("ref", required=True, max_len=50)
-        name = row.text("name", required=True)
+        lines = [line.strip() for line in row.values.get("address", "").splitlines() if line.strip()]
+        raw = {k: row.values.get(k, "") for k in SPECS["customers"].columns}
+        raw.update(address_line1=lines[0] if lines else "", address_line2=", ".join(lines[1:]))
+        checked = check_customer(raw, base)
+        for key, message in checked.errors.items():
+            column = {"address_line1": "address", "address_line2": "address"}.get(key, key)
+            if key in ("address_line1", "address_line2"):
+                message = "each address part may have at most 200 characters (use line breaks)"
+            row.fail(column, message)
+        ref = checked.values["ref"]
         if ref in existing:
             row.fail("ref", f"a customer with ref '{ref}' already exists")
         elif ref and ref in seen:
             row.fail("ref", f"ref '{ref}' is used twice in this file (also row {seen[ref]})")
         seen.setdefault(ref, row.number)
-        email = row.text("email")
-        if email and ("@" not in email or " " in email):
-            row.fail("email", f"'{email}' is not an e-mail address")
-        country = row.text("country", max_len=2).upper()
-        if country and not _valid_country(country):
-            row.fail("country", f"'{country}' is not a two-letter country code such as GB or DE")
-        language = row.text("language", max_len=10) or "en"
-        if not _valid_language(language):
-            row.fail("language", f"'{language}' is not a language code such as en or de")
-        kind = (row.text("kind") or "business").lower()
-        if kind not in ("business", "consumer"):
-            row.fail("kind", f"'{kind}' must be business or consumer")
-        raw_terms = row.text("terms_days") or "30"
-        terms = 30
-        if not raw_terms.isdigit() or int(raw_terms) > MAX_TERMS_DAYS:
-            row.fail("terms_days", f"'{raw_terms}' must be a whole number of days from 0 to {MAX_TERMS_DAYS}")
-        else:
-            terms = int(raw_terms)
-        limit = None
-        if row.values.get("credit_limit", "").strip():
-            limit = row.money("credit_limit", base, positive=False)
-        lines = [line.strip() for line in row.text("address", max_len=400).splitlines() if line.strip()]
-        first, rest = (lines[0] if lines else ""), ", ".join(lines[1:])
-        if len(first) > 200 or len(rest) > 200:
-            row.fail("address", "each address part may have at most 200 characters (use line breaks)")
-        new.append(Customer(
-            ref=ref, name=name, email=email, phone=row.text("phone", max_len=50),
-            address_line1=first, address_line2=rest,
-            city=row.text("city", max_len=100), postcode=row.text("postcode", max_len=20),
-            country=country, language=language, kind=kind, terms_days=terms,
-            credit_limit_minor=limit,
-        ))
+        if not checked.errors:
+            new.append(Customer(**checked.values))
     if not problems:
         session.add_all(new)
     return len(new)

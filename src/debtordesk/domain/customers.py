@@ -1,0 +1,101 @@
+"""The rules a customer record must follow, shared by the customer form and the CSV import.
+
+`check_customer` takes the values as typed (strings) and returns clean values for the record
+plus a message per field that is wrong, each a sentence meant for the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+
+from debtordesk.domain.money import MoneyError, parse_amount
+from debtordesk.domain.problems import UserError
+
+MAX_TERMS_DAYS = 365
+KINDS = ("business", "consumer")
+LIMITS = {"ref": 50, "name": 200, "contact_person": 200, "email": 200, "phone": 50,
+          "address_line1": 200, "address_line2": 200, "postcode": 20, "city": 100, "notes": 5000}
+LABELS = {"ref": "Reference", "name": "Name", "contact_person": "Contact person", "email": "E-mail",
+          "phone": "Phone", "address_line1": "Address", "address_line2": "Address (second line)",
+          "postcode": "Postcode", "city": "City", "country": "Country", "language": "Language",
+          "kind": "Kind", "terms_days": "Payment terms", "credit_limit": "Credit limit", "notes": "Notes"}
+
+
+class FieldErrors(UserError):
+    """Values refused field by field: `errors` maps a field name to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = dict(errors)
+        super().__init__("\n".join(f"{LABELS.get(k, k)}: {v}" for k, v in self.errors.items()))
+
+
+@dataclass
+class CheckedCustomer:
+    values: dict[str, object] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@cache
+def valid_language(code: str) -> bool:
+    try:
+        Locale.parse(code.replace("-", "_"))
+        return True
+    except (ValueError, UnknownLocaleError):
+        return False
+
+
+@cache
+def valid_country(code: str) -> bool:
+    return len(code) == 2 and code in Locale("en").territories
+
+
+def valid_email(text: str) -> bool:
+    local, at, domain = text.partition("@")
+    return bool(at and local and "." in domain.strip(".") and " " not in text and "@" not in domain)
+
+
+def check_customer(raw: dict[str, str], currency: str) -> CheckedCustomer:
+    """Check typed values; `credit_limit` is read in `currency` (the company's base currency)."""
+    out = CheckedCustomer()
+    text = {k: (raw.get(k) or "").strip() for k in (*LIMITS, "country", "language", "kind", "terms_days",
+                                                    "credit_limit")}
+    for key, limit in LIMITS.items():
+        if len(text[key]) > limit:
+            out.errors[key] = f"may have at most {limit} characters (it has {len(text[key])})"
+        out.values[key] = text[key]
+    for key in ("ref", "name"):
+        if not text[key]:
+            out.errors[key] = "is required"
+    if text["email"] and not valid_email(text["email"]):
+        out.errors["email"] = f"'{text['email']}' is not an e-mail address (like name@example.com)"
+    country = text["country"].upper()
+    if country and not valid_country(country):
+        out.errors["country"] = f"'{country}' is not a two-letter country code such as GB or DE"
+    out.values["country"] = country
+    language = text["language"] or "en"
+    if not valid_language(language):
+        out.errors["language"] = f"'{language}' is not a language code such as en or de"
+    out.values["language"] = language
+    kind = (text["kind"] or "business").lower()
+    if kind not in KINDS:
+        out.errors["kind"] = f"'{kind}' must be business or consumer"
+    out.values["kind"] = kind
+    terms = text["terms_days"] or "30"
+    if not terms.isdigit() or int(terms) > MAX_TERMS_DAYS:
+        out.errors["terms_days"] = f"'{terms}' must be a whole number of days from 0 to {MAX_TERMS_DAYS}"
+    else:
+        out.values["terms_days"] = int(terms)
+    out.values["credit_limit_minor"] = None
+    if text["credit_limit"]:
+        try:
+            limit = parse_amount(text["credit_limit"], currency)
+        except MoneyError as exc:
+            out.errors["credit_limit"] = str(exc)
+        else:
+            if limit < 0:
+                out.errors["credit_limit"] = "cannot be negative (leave it empty for no limit)"
+            out.values["credit_limit_minor"] = limit
+    return out

@@ -1,0 +1,49 @@
+"""Shared pieces of the paged lists (customers, invoices, payments): sorting and windows.
+
+Lists are read a window at a time (`OFFSET`/`LIMIT` over an indexed order, with the primary key
+as the last sort key so the order is total), never as a whole table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from babel.numbers import get_currency_precision, list_currencies
+from sqlalchemy import Select, case, literal
+
+MAX_WINDOW = 1000
+
+
+@dataclass(frozen=True)
+class Sort:
+    column: str
+    descending: bool = False
+
+
+@cache
+def _odd_precisions() -> dict[str, int]:
+    """Currencies whose minor unit is not a hundredth (JPY 0, BHD 3, ...)."""
+    return {c: p for c in sorted(list_currencies()) if (p := get_currency_precision(c)) != 2}
+
+
+def nominal(minor, currency):
+    """An SQL expression putting amounts of any currency on one scale (hundredths of the major
+    unit), so that sorting by amount compares the figures as written, whatever the currency."""
+    odd = _odd_precisions()
+    factors = {}
+    for code, digits in odd.items():
+        factors[code] = minor * (10 ** (2 - digits)) if digits < 2 else minor / (10 ** (digits - 2))
+    return case(*[(currency == code, expr) for code, expr in factors.items()], else_=minor * literal(1))
+
+
+def window(query: Select, offset: int, limit: int) -> Select:
+    if offset < 0 or limit < 0:
+        raise ValueError("offset and limit must not be negative")
+    return query.offset(offset).limit(min(limit, MAX_WINDOW))
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with LIKE's own wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
