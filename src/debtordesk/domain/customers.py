@@ -12,7 +12,9 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 
 from debtordesk.domain.money import MoneyError, parse_amount
-from debtordesk.domain.problems import UserError
+from debtordesk.domain.problems import FieldErrors
+
+__all__ = ["FieldErrors", "CheckedCustomer", "check_customer", "valid_country", "valid_email", "valid_language"]
 
 MAX_TERMS_DAYS = 365
 KINDS = ("business", "consumer")
@@ -22,14 +24,6 @@ LABELS = {"ref": "Reference", "name": "Name", "contact_person": "Contact person"
           "phone": "Phone", "address_line1": "Address", "address_line2": "Address (second line)",
           "postcode": "Postcode", "city": "City", "country": "Country", "language": "Language",
           "kind": "Kind", "terms_days": "Payment terms", "credit_limit": "Credit limit", "notes": "Notes"}
-
-
-class FieldErrors(UserError):
-    """Values refused field by field: `errors` maps a field name to its message."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = dict(errors)
-        super().__init__("\n".join(f"{LABELS.get(k, k)}: {v}" for k, v in self.errors.items()))
 
 
 @dataclass
@@ -64,11 +58,11 @@ def check_customer(raw: dict[str, str], currency: str) -> CheckedCustomer:
                                                     "credit_limit")}
     for key, limit in LIMITS.items():
         if len(text[key]) > limit:
-            out.errors[key] = f"may have at most {limit} characters (it has {len(text[key])})"
+            out.errors[key] = f"at most {limit} characters are allowed here (this has {len(text[key])})"
         out.values[key] = text[key]
-    for key in ("ref", "name"):
+    for key, what in (("ref", "a reference"), ("name", "a name")):
         if not text[key]:
-            out.errors[key] = "is required"
+            out.errors[key] = f"{what} is required"
     if text["email"] and not valid_email(text["email"]):
         out.errors["email"] = f"'{text['email']}' is not an e-mail address (like name@example.com)"
     country = text["country"].upper()
@@ -96,6 +90,6 @@ def check_customer(raw: dict[str, str], currency: str) -> CheckedCustomer:
             out.errors["credit_limit"] = str(exc)
         else:
             if limit < 0:
-                out.errors["credit_limit"] = "cannot be negative (leave it empty for no limit)"
+                out.errors["credit_limit"] = "a credit limit cannot be negative (leave it empty for no limit)"
             out.values["credit_limit_minor"] = limit
     return out

@@ -28,3 +28,20 @@ class Rejected(UserError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class FieldErrors(UserError):
+    """Values refused field by field: `errors` maps a field name to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = dict(errors)
+        super().__init__("\n".join(sentence(v) for v in self.errors.values()))
+
+
+def sentence(message: str) -> str:
+    """'a name is required' -> 'A name is required.' (for messages shown on their own)."""
+    text = message.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?)" else f"{text}."

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from debtordesk.db.ledger import refresh_open
@@ -13,6 +14,7 @@ from debtordesk.db.models import Allocation, Customer, Invoice, Payment
 from debtordesk.domain.allocation import AllocationPlan, OpenItem, allocate, allocate_to_named
 from debtordesk.domain.money import check_currency, format_plain
 from debtordesk.domain.problems import UserError
+from debtordesk.services.lists import Sort, like_pattern, nominal, window
 
 
 class PaymentError(UserError):
@@ -177,3 +179,110 @@ def unapplied_minor(session: Session, payment_id: int) -> int:
         )
     )
     return payment.amount_minor - int(used or 0)
+
+
+# --- the payments list ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentQuery:
+    search: str = ""  # reference, or customer name / ref
+    customer_id: int | None = None
+    currency: str | None = None
+    unapplied_only: bool = False
+    sort: Sort = Sort("date", descending=True)
+
+
+@dataclass
+class PaymentRow:
+    id: int
+    date: date
+    customer_id: int
+    customer_ref: str
+    customer_name: str
+    amount_minor: int
+    unapplied_minor: int
+    currency: str
+    reference: str
+    method: str
+    invoices: list[str] = field(default_factory=list)  # numbers of the invoices it pays
+
+
+def _payments_filtered(query: PaymentQuery) -> Select:
+    q = select(Payment.id).join(Customer, Customer.id == Payment.customer_id)
+    if query.customer_id is not None:
+        q = q.where(Payment.customer_id == query.customer_id)
+    if query.currency:
+        q = q.where(Payment.currency == query.currency)
+    if query.unapplied_only:
+        q = q.where(Payment.unapplied_minor > 0)
+    if query.search.strip():
+        like = like_pattern(query.search.strip())
+        q = q.where(or_(*(c.ilike(like, escape="\\") for c in (Payment.reference, Customer.name, Customer.ref))))
+    return q
+
+
+def count_payments(session: Session, query: PaymentQuery) -> int:
+    return int(session.scalar(select(func.count()).select_from(_payments_filtered(query).subquery())) or 0)
+
+
+def list_payments(session: Session, query: PaymentQuery, offset: int, limit: int) -> list[PaymentRow]:
+    keys = {"date": Payment.date, "customer": Customer.name, "amount": nominal(Payment.amount_minor, Payment.currency),
+            "unapplied": nominal(Payment.unapplied_minor, Payment.currency), "reference": Payment.reference}
+    if query.sort.column not in keys:
+        raise ValueError(f"cannot sort payments by {query.sort.column!r}")
+    key = keys[query.sort.column]
+    desc = query.sort.descending
+    q = (
+        _payments_filtered(query)
+        .add_columns(Payment.date, Payment.customer_id, Customer.ref, Customer.name, Payment.amount_minor,
+                     Payment.unapplied_minor, Payment.currency, Payment.reference, Payment.method)
+        .order_by(key.desc() if desc else key.asc(), Payment.id.desc() if desc else Payment.id)
+    )
+    rows = [PaymentRow(r.id, r.date, r.customer_id, r.ref, r.name, r.amount_minor, r.unapplied_minor,
+                       r.currency, r.reference, r.method) for r in session.execute(window(q, offset, limit))]
+    by_id = {r.id: r for r in rows}
+    if by_id:
+        for pid, number in session.execute(
+            select(Allocation.payment_id, Invoice.number).join(Invoice, Invoice.id == Allocation.invoice_id)
+            .where(Allocation.payment_id.in_(list(by_id))).order_by(Allocation.payment_id, Invoice.due_date, Invoice.id)
+        ):
+            by_id[pid].invoices.append(number)
+    return rows
+
+
+def allocation_lines(session: Session, payment_id: int) -> list[tuple[int, str, int]]:
+    """(invoice id, number, minor units) of a payment's allocations."""
+    return [tuple(r) for r in session.execute(
+        select(Invoice.id, Invoice.number, Allocation.amount_minor).join(Invoice, Invoice.id == Allocation.invoice_id)
+        .where(Allocation.payment_id == payment_id).order_by(Invoice.due_date, Invoice.id))]
+
+
+def customer_credit(session: Session, customer_id: int) -> dict[str, int]:
+    """Unapplied credit per currency: money received from the customer not yet set against invoices."""
+    return {cur: int(v) for cur, v in session.execute(
+        select(Payment.currency, func.sum(Payment.unapplied_minor))
+        .where(Payment.customer_id == customer_id, Payment.unapplied_minor > 0)
+        .group_by(Payment.currency).order_by(Payment.currency))}
+
+
+def apply_credit(session: Session, customer_id: int, currency: str) -> int:
+    """Set the customer's unapplied credit in `currency` against its open invoices, oldest first.
+
+    Each payment keeps its own date: an invoice issued after a payment may be paid by it now.
+    Returns the minor units applied."""
+    applied = 0
+    payments = list(session.scalars(
+        select(Payment).where(Payment.customer_id == customer_id, Payment.currency == currency,
+                              Payment.unapplied_minor > 0).order_by(Payment.date, Payment.id)))
+    for payment in payments:
+        items = open_items(session, customer_id, currency)
+        if not items:
+            break
+        plan = allocate(payment.unapplied_minor, items, ordered=True)
+        if not plan.lines:
+            continue
+        lines = [(a.invoice_id, a.amount_minor) for a in payment.allocations]
+        reallocate(session, payment.id, [*lines, *plan.lines])
+        applied += sum(a for _, a in plan.lines)
+    return applied
