@@ -44,4 +44,4 @@ def sentence(message: str) -> str:
     if not text:
         return text
     text = text[0].upper() + text[1:]
-    return text if text[-1] in ".!?)" else f"{text}."
+    return text if text[-1] in ".!?" else f"{text}."

@@ -88,15 +88,17 @@ def _last_contact():
     )
 
 
-def _filtered(query: CustomerQuery, today: date, base: str):
+def _filtered(query: CustomerQuery, today: date, base: str, only_id: int | None = None):
     summary = _summary(today, base)
     contact = _last_contact()
     q = (
         select(Customer.id, summary.c.oldest_due, contact.c.last)
         .outerjoin(summary, summary.c.cid == Customer.id)
         .outerjoin(contact, contact.c.cid == Customer.id)
-        .where(Customer.archived.is_("archived" in query.filters))
     )
+    if only_id is not None:
+        return q.where(Customer.id == only_id), summary, contact
+    q = q.where(Customer.archived.is_("archived" in query.filters))
     text = query.search.strip()
     if text:
         like = like_pattern(text)
@@ -118,10 +120,19 @@ def count_customers(session: Session, query: CustomerQuery, today: date) -> int:
     return int(session.scalar(select(func.count()).select_from(q.subquery())) or 0)
 
 
-def list_customers(session: Session, query: CustomerQuery, today: date, offset: int, limit: int) -> list[CustomerRow]:
+def customer_row(session: Session, customer_id: int, today: date) -> CustomerRow:
+    """One customer's line of the list (archived or not)."""
+    rows = list_customers(session, CustomerQuery(), today, 0, 1, only_id=customer_id)
+    if not rows:
+        raise UserError("This customer no longer exists; someone may have deleted it.")
+    return rows[0]
+
+
+def list_customers(session: Session, query: CustomerQuery, today: date, offset: int, limit: int,
+                   *, only_id: int | None = None) -> list[CustomerRow]:
     """One window of the list, in the query's order (ties broken by id)."""
     base = base_currency(session)
-    q, summary, contact = _filtered(query, today, base)
+    q, summary, contact = _filtered(query, today, base, only_id)
     keys = {
         "ref": Customer.ref, "name": Customer.name,
         "balance": func.coalesce(summary.c.balance_key, 0),

@@ -14,6 +14,7 @@ from debtordesk.db.models import Allocation, Customer, Invoice, Payment
 from debtordesk.domain.allocation import AllocationPlan, OpenItem, allocate, allocate_to_named
 from debtordesk.domain.money import check_currency, format_plain
 from debtordesk.domain.problems import UserError
+from debtordesk.services.company import base_currency
 from debtordesk.services.lists import Sort, like_pattern, nominal, window
 
 
@@ -286,3 +287,31 @@ def apply_credit(session: Session, customer_id: int, currency: str) -> int:
         reallocate(session, payment.id, [*lines, *plan.lines])
         applied += sum(a for _, a in plan.lines)
     return applied
+
+
+@dataclass(frozen=True)
+class PaymentStart:
+    """What the record-payment form starts from."""
+
+    customer_name: str
+    currencies: tuple[str, ...]  # the base currency and those of the customer's open invoices
+    currency: str
+    amount_minor: int | None  # the named invoice's open amount, as a suggestion
+
+
+def payment_start(session: Session, customer_id: int, invoice_id: int | None = None) -> PaymentStart:
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise PaymentError("This customer no longer exists; someone may have deleted it.")
+    base = base_currency(session)
+    open_currencies = set(session.scalars(
+        select(Invoice.currency).where(Invoice.customer_id == customer_id, Invoice.open_minor > 0).distinct()))
+    named = session.get(Invoice, invoice_id) if invoice_id is not None else None
+    if named is not None:
+        currency = named.currency
+    elif len(open_currencies) == 1:
+        currency = next(iter(open_currencies))
+    else:
+        currency = base
+    amount = named.open_minor if named is not None and named.open_minor > 0 else None
+    return PaymentStart(customer.name, tuple(sorted({base, *open_currencies})), currency, amount)

@@ -56,7 +56,9 @@ class ListView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSortIndicatorShown(True)
-        self.table.setSortingEnabled(True)
+        header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.DescendingOrder if sort.descending
+                                else Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)  # sorts by the indicator: set it first
         self.table.doubleClicked.connect(lambda index: self._emit_activated(index.row()))
         self.table.activated.connect(lambda index: self._emit_activated(index.row()))
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.current_changed.emit(
@@ -72,7 +74,7 @@ class ListView(QWidget):
         self._timer = QTimer(self, singleShot=True, interval=self.SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _t: self._timer.start())
-        self._loaded = False
+        self.loaded = False
 
     def set_widths(self, widths: dict[int, int], stretch: int) -> None:
         header = self.table.horizontalHeader()
@@ -100,7 +102,7 @@ class ListView(QWidget):
         self.empty.setText("Nothing matches the search or filters." if empty and self.filtering() else self.empty_text)
         self.table.setVisible(not empty)
         self.empty.setVisible(empty)
-        self._loaded = True
+        self.loaded = True
         if not empty:
             self.model.row_at(0)  # the first block, where a kept record is looked for
         row = self.model.find_row(lambda r: kept is not None and r.id == kept.id) if kept is not None else -1
@@ -111,7 +113,7 @@ class ListView(QWidget):
         self.current_changed.emit(self.current())
 
     def ensure_loaded(self) -> None:
-        if not self._loaded:
+        if not self.loaded:
             self.reload()
 
     def current(self) -> Any | None:
