@@ -1,4 +1,4 @@
-"""Render every main screen on a demo database to PNG files.
+"""Render every main screen on a demo database, and the first-run welcome, to PNG files.
 
     python -m debtordesk.tools.screenshots OUT_DIR [--today YYYY-MM-DD]
 
@@ -41,6 +41,19 @@ def main(argv: list[str] | None = None) -> int:
             print(target)
         window.close()
         db.dispose()
+        # the first-run welcome, as a new database shows it (rendered, never run modally)
+        from debtordesk.db.engine import open_database
+        from debtordesk.ui.dialogs.welcome import WelcomeDialog
+
+        blank = open_database(f"sqlite:///{Path(tmp) / 'blank.sqlite3'}")
+        welcome = WelcomeDialog(blank, args.today)
+        welcome.show()
+        app.processEvents()
+        target = args.out / "welcome.png"
+        welcome.grab().save(str(target))
+        print(target)
+        welcome.close()
+        blank.dispose()
     return 0
 
 

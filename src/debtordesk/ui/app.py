@@ -1,17 +1,27 @@
-"""Starting the desktop app: QApplication, fonts, the database, the main window."""
+"""Starting the desktop app: QApplication, fonts, the database, the welcome, the main window."""
 
 from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from debtordesk import APP_NAME, __version__
 from debtordesk.config import font_path, resolve_db_url, sqlite_path
 from debtordesk.db.engine import Database, StorageError, open_database
+from debtordesk.domain.problems import UserError
+from debtordesk.services.company import get_company, is_blank
 from debtordesk.services.demo import fill_demo
+from debtordesk.ui.messages import tell
+
+if TYPE_CHECKING:
+    from debtordesk.ui.dialogs.welcome import WelcomeDialog
+    from debtordesk.ui.main_window import MainWindow
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -26,7 +36,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 def open_or_create(db_option: str | None, today: date) -> tuple[Database, bool]:
-    """Open the database; a SQLite file that does not exist yet starts with demo data."""
+    """Open the database without asking anything: a SQLite file that does not exist yet gets
+    sample data (for the screenshot tool and tests; people get the welcome dialog instead)."""
     url = resolve_db_url(db_option)
     path = sqlite_path(url)
     is_new = path is not None and not path.exists()
@@ -37,17 +48,117 @@ def open_or_create(db_option: str | None, today: date) -> tuple[Database, bool]:
     return db, is_new
 
 
+class Desk(QObject):
+    """The open database and its window. Opening another database replaces both (the old
+    window closes, the old database is let go); a database nobody has started yet is greeted
+    by the welcome dialog before its window appears."""
+
+    def __init__(self, today: date, parent: QObject | None = None):
+        super().__init__(parent)
+        self.today = today
+        self.db: Database | None = None
+        self.window: MainWindow | None = None
+        self.welcome: WelcomeDialog | None = None
+        self._retired: list[MainWindow] = []
+
+    @classmethod
+    def adopting(cls, window: MainWindow) -> Desk:
+        """A desk for a window that was made without one (kept alive by the application)."""
+        desk = cls(window.today, QApplication.instance())
+        desk.db, desk.window = window.db, window
+        window.file_menu.desk = desk
+        return desk
+
+    def start(self, db: Database) -> None:
+        """Show `db`: first the welcome if it is blank, then its window."""
+        with db.session() as session:
+            blank = is_blank(session)
+        if not blank:
+            self._show(db)
+            return
+        from debtordesk.ui.dialogs.welcome import WelcomeDialog
+
+        app = QApplication.instance()
+        quit_on_close = app.quitOnLastWindowClosed()
+        app.setQuitOnLastWindowClosed(False)  # between the welcome closing and the window showing
+        dialog = WelcomeDialog(db, self.today, self.window)
+
+        def finished(result: int) -> None:
+            self.welcome = None
+            if result == QDialog.DialogCode.Accepted and dialog.started_with_sample:
+                note = ("Sample data added: explore freely. For your real accounts, use "
+                        "File ▸ New database… to start a clean one.")
+            elif result == QDialog.DialogCode.Accepted:
+                note = "Your details are saved. Bring in your customers with File ▸ Import ▸ Customers…"
+            else:
+                with db.transaction() as session:
+                    get_company(session)  # the default profile, so every screen has one
+                note = "Your company details are still empty: DebtorDesk will ask for them next time."
+            self._show(db, note)
+            app.setQuitOnLastWindowClosed(quit_on_close)
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        self.welcome = dialog
+        dialog.open()
+
+    def _show(self, db: Database, note: str = "") -> None:
+        from debtordesk.ui.main_window import MainWindow
+
+        window = MainWindow(db, today=self.today)
+        window.file_menu.desk = self
+        old, old_db = self.window, self.db
+        self.window, self.db = window, db
+        window.show()
+        if note:
+            window.statusBar().showMessage(note, 20_000)
+        self._retired = []
+        if old is not None:
+            old.close()  # waits for its jobs
+            old.deleteLater()
+            self._retired.append(old)  # deleted by Qt, not while one of its signals is running
+        if old_db is not None and old_db is not db:
+            old_db.dispose()
+
+    def open_file(self, path: Path, *, new: bool = False) -> None:
+        """Open (or, if `new`, create) the SQLite file at `path` in place of the current one.
+        If it cannot be opened the user is told why and the current database stays open."""
+        url = resolve_db_url(str(path))
+        window = self.window
+        if self.db is not None and self.db.url == url:
+            window.statusBar().showMessage(f"{Path(path).name} is the database already open.", 10_000)
+            return
+
+        def job(report, should_cancel) -> Database:
+            return open_database(url)
+
+        def refused(exc: Exception) -> None:
+            if isinstance(exc, UserError):
+                tell(window, f"{exc}\n\nThe database you had open stays open.", QMessageBox.Icon.Warning)
+            else:
+                window.tasks.show_error(exc)
+
+        label = "Creating the new database…" if new else "Opening the database…"
+        window.tasks.run(job, label=label, on_success=self.start, on_error=refused)
+
+    def close(self) -> None:
+        """Close the window and let the database go."""
+        if self.window is not None:
+            self.window.close()
+        if self.db is not None:
+            self.db.dispose()
+
+
 def run_gui(db_option: str | None) -> int:
     app = make_app()
     try:
-        db, is_new = open_or_create(db_option, date.today())
+        db = open_database(resolve_db_url(db_option))
     except StorageError as exc:
         QMessageBox.critical(None, APP_NAME, f"The database could not be opened.\n\n{exc}")
         return 1
-    from debtordesk.ui.main_window import MainWindow
-
-    window = MainWindow(db, today=date.today())
-    if is_new:
-        window.statusBar().showMessage("A new database was created with sample data to explore.", 10000)
-    window.show()
-    return app.exec()
+    desk = Desk(date.today())
+    desk.start(db)
+    code = app.exec()
+    if desk.db is not None:
+        desk.db.dispose()
+    return code

@@ -80,7 +80,10 @@ class MainWindow(QMainWindow):
         self.show_page(str(settings.value("main_window/page", "Aging")))
 
     def _build_menus(self) -> None:
+        from debtordesk.ui.file_menu import FileMenu
+
         file_menu = self.menuBar().addMenu("&File")
+        self.file_menu = FileMenu(self, file_menu)  # New, Open, Import, Export, Back up
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)

@@ -1,0 +1,191 @@
+"""The File menu: new and open database, CSV import and export, back up now.
+
+Files are chosen on the UI thread; reading, writing and copying happen on the window's worker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSettings, QStandardPaths
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from debtordesk.domain.problems import Rejected
+from debtordesk.services.backup import back_up, backup_name
+from debtordesk.services.csvfiles import KINDS
+from debtordesk.services.exports import export_csv
+from debtordesk.services.imports import import_csv
+from debtordesk.ui.messages import ProblemsDialog, tell
+
+if TYPE_CHECKING:
+    from debtordesk.ui.app import Desk
+    from debtordesk.ui.main_window import MainWindow
+
+DATABASE_FILTER = "DebtorDesk databases (*.sqlite3 *.sqlite *.db);;All files (*)"
+CSV_FILTER = "CSV files (*.csv);;All files (*)"
+NOUNS = {"customers": ("customer", "customers"), "invoices": ("invoice", "invoices"),
+         "payments": ("payment", "payments")}
+FOLDER_KEY = "file_menu/folder"
+
+
+def counted(n: int, kind: str) -> str:
+    return f"{n:,} {NOUNS[kind][0] if n == 1 else NOUNS[kind][1]}"
+
+
+def documents_dir() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+                or Path.home())
+
+
+class FileMenu(QObject):
+    """Installs its actions into `menu` (the caller adds Quit after them)."""
+
+    def __init__(self, window: MainWindow, menu: QMenu):
+        super().__init__(window)
+        self.window = window
+        self.desk: Desk | None = None  # set by the Desk that made the window
+        self.new_action = self._add(menu, "&New database…", self.new_database, "Ctrl+Shift+N",
+                                    "Start a separate, empty database file")
+        self.open_action = self._add(menu, "&Open database…", self.open_database,
+                                     QKeySequence.StandardKey.Open, "Open another DebtorDesk database file")
+        menu.addSeparator()
+        imports = menu.addMenu("&Import")
+        for kind in KINDS:
+            self._add(imports, f"&{kind.title()}…", lambda _checked=False, k=kind: self.import_file(k),
+                      tip=f"Add {kind} from a CSV file (all rows or none)")
+        self._add(menu, "&Export…", self.export_all, tip="Write customers, invoices and payments to CSV files")
+        menu.addSeparator()
+        self._add(menu, "&Back up now…", self.back_up, tip="Save a copy of the whole database")
+        menu.addSeparator()
+
+    def _add(self, menu: QMenu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self.window)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _desk(self) -> Desk:
+        if self.desk is None:
+            from debtordesk.ui.app import Desk
+
+            self.desk = Desk.adopting(self.window)
+        return self.desk
+
+    def _folder(self) -> Path:
+        folder = Path(str(QSettings().value(FOLDER_KEY, "") or documents_dir()))
+        return folder if folder.is_dir() else documents_dir()
+
+    def _remember(self, path: Path) -> None:
+        QSettings().setValue(FOLDER_KEY, str(path if path.is_dir() else path.parent))
+
+    # -- databases -----------------------------------------------------------------------------
+
+    def new_database(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self.window, "New database", str(self._folder() / "debtordesk.sqlite3"), DATABASE_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite)
+        if not chosen:
+            return
+        path = Path(chosen)
+        if not path.suffix:
+            path = path.with_suffix(".sqlite3")
+        if path.exists():
+            tell(self.window, f"{path.name} already exists. Choose another name, or use "
+                              "File ▸ Open database… to open it.", QMessageBox.Icon.Warning)
+            return
+        self._remember(path)
+        self._desk().open_file(path, new=True)
+
+    def open_database(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self.window, "Open database", str(self._folder()),
+                                                DATABASE_FILTER)
+        if chosen:
+            self._remember(Path(chosen))
+            self._desk().open_file(Path(chosen))
+
+    # -- CSV -------------------------------------------------------------------------------------
+
+    def import_file(self, kind: str) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self.window, f"Import {kind}", str(self._folder()), CSV_FILTER)
+        if not chosen:
+            return
+        path = Path(chosen)
+        self._remember(path)
+        db, window = self.window.db, self.window
+
+        def job(report, should_cancel):
+            with db.transaction() as session:  # commits only if every row is right
+                return import_csv(session, kind, path)
+
+        def imported(result) -> None:
+            tell(window, f"Imported {counted(result.rows, kind)} from {path.name}.")
+            window.refresh()
+
+        def refused(exc: Exception) -> None:
+            if isinstance(exc, Rejected):
+                ProblemsDialog(path.name, exc.problems, window).open()
+            else:
+                window.tasks.show_error(exc)
+
+        window.tasks.run(job, label=f"Importing {kind} from {path.name}…", on_success=imported,
+                         on_error=refused)
+
+    def export_all(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self.window, "Export to folder", str(self._folder()))
+        if not chosen:
+            return
+        folder = Path(chosen)
+        self._remember(folder)
+        names = [f"{kind}.csv" for kind in KINDS]
+        there = [n for n in names if (folder / n).exists()]
+        if there:
+            answer = QMessageBox.question(
+                self.window, "Replace files?",
+                f"{' and '.join(there)} already exist{'s' if len(there) == 1 else ''} in {folder}. Replace?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        db, window = self.window.db, self.window
+
+        def job(report, should_cancel) -> dict[str, int]:
+            with db.session() as session:  # one read transaction: the three files agree
+                return {kind: export_csv(session, kind, folder / f"{kind}.csv") for kind in KINDS}
+
+        def exported(counts: dict[str, int]) -> None:
+            parts = [counted(n, kind) for kind, n in counts.items()]
+            tell(window, f"Exported {', '.join(parts[:-1])} and {parts[-1]} to {folder} "
+                         f"({', '.join(names)}).")
+
+        window.tasks.run(job, label=f"Exporting to {folder}…", on_success=exported)
+
+    # -- backup ----------------------------------------------------------------------------------
+
+    def back_up(self) -> None:
+        source = self.window.db.path
+        if source is None:
+            tell(self.window, "This database is on a server, and backups of a server database are made "
+                              "on the server: ask whoever looks after it.")
+            return
+        suggested = documents_dir() / backup_name(self.window.today)
+        chosen, _ = QFileDialog.getSaveFileName(self.window, "Back up now", str(suggested), DATABASE_FILTER)
+        if not chosen:
+            return
+        dest = Path(chosen)
+        if not dest.suffix:
+            dest = dest.with_suffix(".sqlite3")
+        window = self.window
+
+        def job(report, should_cancel) -> Path:
+            return back_up(source, dest)
+
+        def done(path: Path) -> None:
+            tell(window, f"The backup is saved as {path}.\n\nKeep a copy somewhere else too, such as "
+                         "another disk or online storage.")
+
+        window.tasks.run(job, label="Backing up…", on_success=done)
