@@ -1,7 +1,8 @@
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
 from debtordesk.ui.app import make_app, open_or_create
 from debtordesk.ui.main_window import PAGES, MainWindow
@@ -52,10 +53,12 @@ def test_model_passes_the_model_tester(window, qtmodeltester):
 
 def test_sidebar_switches_screens_and_unbuilt_ones_say_what_to_do(window, qtbot):
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == PAGES
-    window.sidebar.setCurrentRow(PAGES.index("Customers"))
+    window.sidebar.setCurrentRow(PAGES.index("Dunning"))
     page = window.pages.currentWidget()
-    assert window.current_page() == "Customers"
-    assert "debtordesk import customers" in page.body.text()
+    assert window.current_page() == "Dunning"
+    assert "final demands" in page.body.text()
+    window.show_page("Customers")
+    assert window.customers_view.list.model.rowCount() == 24  # loaded when first shown
     window.show_page("Aging")
     assert window.pages.currentWidget() is window.aging_view
 
@@ -68,3 +71,34 @@ def test_opening_an_existing_database_adds_nothing(tmp_path, qtbot):
     again, is_new_again = open_or_create(path, TODAY)
     assert is_new and not is_new_again
     again.dispose()
+
+
+def test_screens_lead_to_each_other(window, qtbot, monkeypatch):
+    from debtordesk.ui import record_actions
+
+    window.show_page("Invoices")
+    invoices = window.invoices_view
+    invoices.table.selectRow(0)
+    row = invoices.current()
+    invoices.open_customer.emit(row.customer_id)
+    assert window.current_page() == "Customers"
+    assert window.customers_view.detail.row.id == row.customer_id
+    tab = window.customers_view.detail.tab("Invoices")
+    assert row.number in tab.visible_texts(0, 500)  # the customer's own invoices
+    asked = []
+    monkeypatch.setattr(record_actions, "record_payment_dialog", lambda *a: asked.append(a[3:]) or None)
+    titles = []
+
+    def cancel():
+        dialog = QApplication.activeModalWidget()
+        titles.append(dialog.windowTitle())
+        dialog.reject()
+
+    QTimer.singleShot(0, cancel)
+    window.new_record()  # Ctrl+N on the Customers screen: a new customer
+    assert titles == ["New customer"]
+    window.show_page("Payments")
+    window.payments_view.table.selectRow(0)
+    edit_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
+    next(a for a in edit_menu.actions() if a.text() == "Record &payment…").trigger()
+    assert asked == [(window.payments_view.current().customer_id, None)]

@@ -59,6 +59,9 @@ class FileMenu(QObject):
         menu.addSeparator()
         self._add(menu, "&Back up now…", self.back_up, tip="Save a copy of the whole database")
         menu.addSeparator()
+        self.print_action = self._add(menu, "&Print…", window.print_current, QKeySequence.StandardKey.Print,
+                                      "Print the list on screen, as searched and filtered")
+        menu.addSeparator()
 
     def _add(self, menu: QMenu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self.window)

@@ -20,20 +20,20 @@ from debtordesk import APP_NAME, __version__
 from debtordesk.db.engine import Database
 from debtordesk.domain.aging import AgingReport
 from debtordesk.domain.money import format_money
+from debtordesk.services.company import get_company
+from debtordesk.ui.printing import print_list
+from debtordesk.ui.record_actions import RecordActions
 from debtordesk.ui.views.aging import AgingView
 from debtordesk.ui.views.coming import ComingSoonView
+from debtordesk.ui.views.customers import CustomersView
+from debtordesk.ui.views.invoices import InvoicesView
+from debtordesk.ui.views.payments import PaymentsView
 from debtordesk.ui.workers import TaskRunner
 
 # (sidebar name, what the page will hold) for screens that are still to come
 COMING = {
     "Today": "Your worklist: follow-ups, promises and instalments due, reminders waiting.\n"
              "Until then, the Aging screen shows who owes what and how late.",
-    "Customers": "Find, add and edit customers, with their invoices and payments.\n"
-                 "Until then, import customers with: debtordesk import customers FILE.csv",
-    "Invoices": "All invoices with filters by status, customer, date and currency.\n"
-                "Until then, import invoices with: debtordesk import invoices FILE.csv",
-    "Payments": "Record payments and see how they pay off invoices.\n"
-                "Until then, import payments with: debtordesk import payments FILE.csv",
     "Dunning": "Reminders, final demands and legal notices, printed in one batch.",
     "Payment plans": "Instalment schedules with an agreement letter.",
     "Settings": "Your company details, bank account and reminder levels.",
@@ -58,9 +58,15 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget(self)
         self.aging_view = AgingView(db, today, self)
         self.aging_view.report_changed.connect(self._show_totals)
+        self.customers_view = CustomersView(db, today, self)
+        self.invoices_view = InvoicesView(db, today, self)
+        self.payments_view = PaymentsView(db, today, self)
+        built = {"Aging": self.aging_view, "Customers": self.customers_view, "Invoices": self.invoices_view,
+                 "Payments": self.payments_view}
         for name in PAGES:
-            self.pages.addWidget(self.aging_view if name == "Aging" else ComingSoonView(name, COMING[name], self))
-        self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
+            self.pages.addWidget(built.get(name) or ComingSoonView(name, COMING[name], self))
+        self.sidebar.currentRowChanged.connect(self._page_changed)
+        self.actions_ = RecordActions(self)
 
         central = QWidget(self)
         layout = QHBoxLayout(central)
@@ -72,6 +78,7 @@ class MainWindow(QMainWindow):
         self.status_totals = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_totals)
         self._build_menus()
+        self._build_edit_menu()
         self.refresh()
         settings = QSettings()
         geometry = settings.value("main_window/geometry")
@@ -96,6 +103,65 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
+    def _build_edit_menu(self) -> None:
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.menuBar().insertMenu(self.menuBar().actions()[1], edit_menu)
+        new = QAction("&New…", self, shortcut=QKeySequence.StandardKey.New)
+        new.setToolTip("A new customer, invoice or payment, depending on the screen")
+        new.triggered.connect(self.new_record)
+        find = QAction("&Find", self, shortcut=QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.focus_search)
+        pay = QAction("Record &payment…", self, shortcut=QKeySequence("Ctrl+Shift+P"))
+        pay.triggered.connect(lambda: self.actions_.record_payment(self._selected_customer()))
+        for action in (new, find, pay):
+            edit_menu.addAction(action)
+
+    def _list_screen(self):
+        page = self.pages.currentWidget()
+        return page if hasattr(page, "new_record") else None
+
+    def new_record(self) -> None:
+        screen = self._list_screen()
+        if screen is None:
+            self.show_page("Customers")
+            screen = self.customers_view
+        screen.new_record()
+
+    def print_current(self) -> None:
+        """Print the list on the current screen (the aging report prints its own way later)."""
+        screen = self._list_screen()
+        lists = {self.customers_view: self.customers_view.list}
+        view = lists.get(screen, screen)
+        if view is None or not hasattr(view, "model"):
+            self.statusBar().showMessage("Choose Customers, Invoices or Payments to print a list.", 5000)
+            return
+        with self.db.session() as s:
+            company = get_company(s).name
+        print_list(self, f"{self.current_page()} — {view.search.text() or 'all'}", view.model, self.today, company)
+
+    def focus_search(self) -> None:
+        screen = self._list_screen()
+        if screen is not None:
+            screen.focus_search()
+
+    def _selected_customer(self) -> int | None:
+        screen = self.pages.currentWidget()
+        if screen is self.customers_view:
+            row = self.customers_view.detail.row
+            return row.id if row is not None else None
+        row = screen.current() if hasattr(screen, "current") else None
+        return getattr(row, "customer_id", None)
+
+    def _page_changed(self, row: int) -> None:
+        self.pages.setCurrentIndex(row)
+        page = self.pages.currentWidget()
+        if hasattr(page, "ensure_loaded"):
+            page.ensure_loaded()
+
+    def show_customer(self, customer_id: int) -> None:
+        self.show_page("Customers")
+        self.customers_view.select(customer_id)
+
     def show_page(self, name: str) -> None:
         row = PAGES.index(name) if name in PAGES else PAGES.index("Aging")
         self.sidebar.setCurrentRow(row)
@@ -104,6 +170,10 @@ class MainWindow(QMainWindow):
         return PAGES[self.pages.currentIndex()]
 
     def refresh(self) -> None:
+        """Read everything shown again (after a change, or F5)."""
+        for view in (self.customers_view.list, self.invoices_view, self.payments_view):
+            if view.loaded:
+                view.refresh()
         self.aging_view.load(self.tasks)
         self.statusBar().showMessage(f"Database: {self.db.display_name}")
 

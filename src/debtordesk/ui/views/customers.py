@@ -306,5 +306,8 @@ class CustomersView(QWidget):
     def refresh(self) -> None:
         self.list.reload()
 
+    def ensure_loaded(self) -> None:
+        self.list.ensure_loaded()
+
     def focus_search(self) -> None:
         self.list.focus_search()

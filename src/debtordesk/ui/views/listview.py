@@ -59,7 +59,6 @@ class ListView(QWidget):
         header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.DescendingOrder if sort.descending
                                 else Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)  # sorts by the indicator: set it first
-        self.table.doubleClicked.connect(lambda index: self._emit_activated(index.row()))
         self.table.activated.connect(lambda index: self._emit_activated(index.row()))
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.current_changed.emit(
             self.model.row_at(cur.row()) if cur.isValid() else None))
@@ -111,6 +110,9 @@ class ListView(QWidget):
         if row >= 0:
             self.table.selectRow(row)
         self.current_changed.emit(self.current())
+
+    def refresh(self) -> None:
+        self.reload()
 
     def ensure_loaded(self) -> None:
         if not self.loaded:

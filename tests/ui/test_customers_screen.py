@@ -180,3 +180,12 @@ def test_delete_with_invoices_is_refused_with_the_reason(qtbot, view, monkeypatc
 def test_customer_dialog_module_function_returns_none_on_cancel(qtbot, seeded):
     QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())
     assert customer_dialog.edit_customer(None, seeded) is None
+
+
+def test_printing_the_list_prints_the_filtered_rows(view):
+    from debtordesk.ui.printing import list_html
+
+    view.list.filter_buttons["overdue"].setChecked(True)
+    page = list_html("Customers — overdue", view.list.model, TODAY, "Northwind Ltd")
+    assert "Alder &amp; Co" in page and "£400.00" in page and "1 row<" in page
+    assert "Birch Holdings" not in page

@@ -1,0 +1,57 @@
+"""What happens between screens: new invoice or payment from a customer, open the customer of an
+invoice or payment, and everything shown read again after a change."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from debtordesk.ui.dialogs.invoice import edit_invoice
+from debtordesk.ui.dialogs.payment import record_payment_dialog
+from debtordesk.ui.views.invoices import InvoicesView
+from debtordesk.ui.views.payments import PaymentsView
+
+
+class RecordActions(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        customers = window.customers_view
+        customers.new_invoice.connect(self.new_invoice)
+        customers.record_payment.connect(self.record_payment)
+        self.connect_invoices(window.invoices_view)
+        self.connect_payments(window.payments_view)
+        customers.detail.add_tab("Invoices", self._customer_invoices, 1)
+        customers.detail.add_tab("Payments", self._customer_payments, 2)
+
+    def connect_invoices(self, view: InvoicesView) -> None:
+        view.open_customer.connect(self.window.show_customer)
+        view.record_payment.connect(self.record_payment)
+        view.changed.connect(self.window.refresh)
+
+    def connect_payments(self, view: PaymentsView) -> None:
+        view.open_customer.connect(self.window.show_customer)
+        view.record_payment.connect(lambda cid: self.record_payment(cid or None))
+        view.changed.connect(self.window.refresh)
+
+    def _customer_invoices(self, customer_id: int) -> InvoicesView:
+        view = InvoicesView(self.window.db, self.window.today, None, customer_id=customer_id)
+        self.connect_invoices(view)
+        view.reload()
+        return view
+
+    def _customer_payments(self, customer_id: int) -> PaymentsView:
+        view = PaymentsView(self.window.db, self.window.today, None, customer_id=customer_id)
+        self.connect_payments(view)
+        view.reload()
+        return view
+
+    def new_invoice(self, customer_id: int | None = None) -> None:
+        if edit_invoice(self.window, self.window.db, self.window.today, customer_id=customer_id) is not None:
+            self.window.statusBar().showMessage("Invoice saved.", 5000)
+            self.window.refresh()
+
+    def record_payment(self, customer_id: int | None = None, invoice_id: int | None = None) -> None:
+        saved = record_payment_dialog(self.window, self.window.db, self.window.today, customer_id, invoice_id)
+        if saved is not None:
+            self.window.statusBar().showMessage("Payment recorded.", 5000)
+            self.window.refresh()
