@@ -36,8 +36,13 @@ def main(argv: list[str] | None = None) -> int:
         for name in PAGES:
             window.show_page(name)
             app.processEvents()
+            if name == "Customers":  # a customer with something overdue, as a user would pick
+                window.customers_view.list.table.selectRow(1)
+                app.processEvents()
             target = args.out / f"{name.lower().replace(' ', '-')}.png"
             window.grab().save(str(target))
+            print(target)
+        for target in _dialogs(window, args.out):
             print(target)
         window.close()
         db.dispose()
@@ -55,6 +60,31 @@ def main(argv: list[str] | None = None) -> int:
         welcome.close()
         blank.dispose()
     return 0
+
+
+def _dialogs(window, out: Path):
+    """The customer, invoice and payment forms, filled from the demo data (never run modally)."""
+    from PySide6.QtWidgets import QApplication
+
+    from debtordesk.ui.dialogs.customer import CustomerDialog
+    from debtordesk.ui.dialogs.invoice import InvoiceDialog
+    from debtordesk.ui.dialogs.payment import PaymentDialog
+
+    customer = window.customers_view.detail.row
+    window.show_page("Invoices")
+    invoice = window.invoices_view.current()
+    shots = {
+        "customer-dialog.png": CustomerDialog(window.db, customer.id, window),
+        "invoice-dialog.png": InvoiceDialog(window.db, window.today, invoice_id=invoice.id, parent=window),
+        "payment-dialog.png": PaymentDialog(window.db, window.today, customer.id, parent=window),
+    }
+    shots["payment-dialog.png"].amount.setText("1000.00")
+    for name, dialog in shots.items():
+        dialog.show()
+        QApplication.processEvents()
+        dialog.grab().save(str(out / name))
+        dialog.close()
+        yield out / name
 
 
 if __name__ == "__main__":

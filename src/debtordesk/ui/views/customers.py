@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from babel import Locale, UnknownLocaleError
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -41,6 +42,13 @@ FILTER_BUTTONS = [("overdue", "Overdue"), ("on_hold", "On hold"), ("over_limit",
                   ("archived", "Archived")]
 
 
+def language_name(code: str) -> str:
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name("en") or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
 def _limit_text(base: str):
     return lambda r: "" if r.credit_limit_minor is None else money(r.credit_limit_minor, base)
 
@@ -75,7 +83,7 @@ class CustomerList(ListView):
             self.filter_buttons[key] = button
         self.new_button = QPushButton("New customer…", self)
         self.bar.addWidget(self.new_button)
-        self.set_widths({0: 80, 2: 130, 3: 120, 4: 110, 5: 110, 6: 110, 7: 70}, 1)
+        self.set_widths({0: 80, 2: 150, 3: 130, 4: 110, 5: 110, 6: 110, 7: 80}, 1)
 
     def query(self) -> CustomerQuery:
         on = frozenset(k for k, b in self.filter_buttons.items() if b.isChecked())
@@ -212,7 +220,7 @@ class CustomerDetail(QWidget):
                                         " ".join(x for x in (v["postcode"], v["city"]) if x), v["country"]) if p)
         lines = [
             ("Contact", v["contact_person"]), ("E-mail", v["email"]), ("Phone", v["phone"]),
-            ("Address", address), ("Kind", v["kind"].capitalize()), ("Letters in", v["language"]),
+            ("Address", address), ("Kind", v["kind"].capitalize()), ("Letters in", language_name(v["language"])),
             ("Payment terms", f"{v['terms_days']} days"), ("Notes", v["notes"]),
         ]
         self.details.setText("\n".join(f"{k}: {val}" if "\n" not in val else f"{k}:\n{val}"
@@ -267,11 +275,12 @@ class CustomersView(QWidget):
         self.db = db
         self.list = CustomerList(db, today, self)
         self.detail = CustomerDetail(db, today, self)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.list)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
