@@ -189,3 +189,23 @@ def test_printing_the_list_prints_the_filtered_rows(view):
     page = list_html("Customers — overdue", view.list.model, TODAY, "Northwind Ltd")
     assert "Alder &amp; Co" in page and "£400.00" in page and "1 row<" in page
     assert "Birch Holdings" not in page
+
+
+def test_a_recorded_payment_can_be_reapplied_by_hand(qtbot, seeded):
+    from debtordesk.db.models import Invoice, Payment
+    from debtordesk.ui.dialogs.payment import ReallocateDialog
+
+    with seeded.transaction() as s:
+        pid = record_payment(s, 1, date(2026, 2, 25), 30000, "GBP").id  # all to A-1 (oldest)
+    dialog = ReallocateDialog(seeded, TODAY, pid)
+    qtbot.addWidget(dialog)
+    assert [dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())] == ["300.00", ""]
+    assert not dialog.amount.isEnabled()
+    dialog.table.item(0, 3).setText("100.00")
+    dialog.table.item(1, 3).setText("150.00")
+    assert "Left as credit on account: £50.00" in dialog.summary.text()
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    with seeded.session() as s:
+        assert {i.number: i.open_minor for i in s.query(Invoice).filter_by(customer_id=1)} == {
+            "A-1": 30000, "A-2": 5000}
+        assert s.get(Payment, pid).unapplied_minor == 5000

@@ -315,3 +315,23 @@ def payment_start(session: Session, customer_id: int, invoice_id: int | None = N
         currency = base
     amount = named.open_minor if named is not None and named.open_minor > 0 else None
     return PaymentStart(customer.name, tuple(sorted({base, *open_currencies})), currency, amount)
+
+
+@dataclass(frozen=True)
+class PaymentDetails:
+    id: int
+    customer_id: int
+    date: date
+    amount_minor: int
+    currency: str
+    reference: str
+    method: str
+    lines: tuple[tuple[int, int], ...]  # (invoice id, minor units) as allocated now
+
+
+def payment_details(session: Session, payment_id: int) -> PaymentDetails:
+    p = session.get(Payment, payment_id)
+    if p is None:
+        raise PaymentError("This payment no longer exists; someone may have deleted it.")
+    return PaymentDetails(p.id, p.customer_id, p.date, p.amount_minor, p.currency, p.reference, p.method,
+                          tuple((a.invoice_id, a.amount_minor) for a in p.allocations))

@@ -84,6 +84,9 @@ class MainWindow(QMainWindow):
         geometry = settings.value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        splitter = settings.value("customers/splitter")
+        if splitter is not None:
+            self.customers_view.splitter.restoreState(splitter)
         self.show_page(str(settings.value("main_window/page", "Aging")))
 
     def _build_menus(self) -> None:
@@ -196,5 +199,6 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/page", self.current_page())
+        settings.setValue("customers/splitter", self.customers_view.splitter.saveState())
         self.tasks.wait()
         super().closeEvent(event)

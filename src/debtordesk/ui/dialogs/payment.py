@@ -27,6 +27,7 @@ from debtordesk.domain.money import MoneyError, check_currency, format_plain, pa
 from debtordesk.domain.problems import UserError, sentence
 from debtordesk.services.payments import (
     open_items,
+    payment_details,
     payment_start,
     propose_allocation,
     reallocate,
@@ -165,7 +166,7 @@ class PaymentDialog(QDialog):
         self.table.setRowCount(0)
         if currency is not None and self.customer_id is not None:
             with self.db.session() as s:
-                items = open_items(s, self.customer_id, currency)
+                items = self._open_items(s, currency)
             self.table.setRowCount(len(items))
             for r, it in enumerate(items):
                 self.named.addItem(f"{it.number} ({money(it.open_minor, currency)} open)", it.invoice_id)
@@ -186,6 +187,9 @@ class PaymentDialog(QDialog):
         for blocker in blockers:
             blocker.unblock()
         self.propose()
+
+    def _open_items(self, session, currency: str):
+        return open_items(session, self.customer_id, currency)
 
     def propose(self) -> None:
         """Fill the Apply column with what the allocation rules would do."""
@@ -293,6 +297,67 @@ class PaymentDialog(QDialog):
             QMessageBox.warning(self, "Payment not recorded", sentence(str(exc)))
             return
         self.accept()
+
+
+class ReallocateDialog(PaymentDialog):
+    """Change how a payment already recorded is applied (the payment itself stays as it is)."""
+
+    def __init__(self, db: Database, today: date, payment_id: int, parent=None):
+        with db.session() as s:
+            self.details = payment_details(s, payment_id)
+        super().__init__(db, today, self.details.customer_id, None, parent)
+        d = self.details
+        blockers = [QSignalBlocker(w) for w in (self.date, self.amount, self.currency, self.named, self.table)]
+        self.date.setDate(QDate(d.date.year, d.date.month, d.date.day))
+        self.amount.setText(format_plain(d.amount_minor, d.currency))
+        self.currency.setCurrentText(d.currency)
+        self.reference.setText(d.reference)
+        for w in (self.date, self.amount, self.currency, self.named, self.reference, self.method):
+            w.setEnabled(False)
+        del blockers
+        self.reset.hide()
+        self.setWindowTitle(f"Change how the payment of {money(d.amount_minor, d.currency)} "
+                            f"received {day(d.date)} is applied")
+        self._currency_changed()
+
+    def _open_items(self, session, currency: str):
+        return open_items(session, self.customer_id, currency, exclude_payment=self.details.id)
+
+    def propose(self) -> None:
+        """Show the payment's allocation as it stands."""
+        if not hasattr(self, "details"):
+            return
+        now = dict(self.details.lines)
+        blocker = QSignalBlocker(self.table)
+        for r in range(self.table.rowCount()):
+            invoice_id, _open = self.table.item(r, 0).data(Qt.ItemDataRole.UserRole)
+            value = now.get(invoice_id, 0)
+            self.table.item(r, APPLY_COLUMN).setText(format_plain(value, self.details.currency) if value else "")
+        blocker.unblock()
+        self._update_summary()
+
+    def save(self) -> None:
+        lines, problems = self.lines()
+        if problems or sum(v for _, v in lines) > self.details.amount_minor:
+            self._update_summary()
+            return
+        try:
+            with self.db.transaction() as s:
+                reallocate(s, self.details.id, lines)
+        except UserError as exc:
+            QMessageBox.warning(self, "Allocation not changed", sentence(str(exc)))
+            return
+        self.saved_id = self.details.id
+        self.accept()
+
+
+def change_allocation_dialog(parent, db: Database, today: date, payment_id: int) -> int | None:
+    try:
+        dialog = ReallocateDialog(db, today, payment_id, parent)
+    except UserError as exc:
+        QMessageBox.warning(parent, "Change allocation", str(exc))
+        return None
+    return dialog.saved_id if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 def record_payment_dialog(parent, db: Database, today: date, customer_id: int | None,

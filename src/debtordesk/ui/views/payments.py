@@ -12,6 +12,7 @@ from debtordesk.domain.problems import UserError
 from debtordesk.services.invoices import invoice_currencies
 from debtordesk.services.lists import Sort
 from debtordesk.services.payments import PaymentQuery, PaymentRow, apply_credit, count_payments, list_payments
+from debtordesk.ui.dialogs.payment import change_allocation_dialog
 from debtordesk.ui.formatting import day, money
 from debtordesk.ui.models.paged import Column
 from debtordesk.ui.views.listview import ListView
@@ -48,10 +49,12 @@ class PaymentsView(ListView):
         self.unapplied_only = QCheckBox("Unapplied credit only", self)
         self.unapplied_only.toggled.connect(lambda _on: self.reload())
         self.record_button = QPushButton("Record payment…", self)
+        self.change_button = QPushButton("Change allocation…", self)
+        self.change_button.setToolTip("Choose by hand which invoices this payment pays.")
         self.apply_button = QPushButton("Apply credit", self)
         self.apply_button.setToolTip("Set this customer's unapplied credit against their open invoices, oldest first.")
         self.customer_button = QPushButton("Open customer", self)
-        for w in (self.currency, self.unapplied_only, self.record_button, self.apply_button):
+        for w in (self.currency, self.unapplied_only, self.record_button, self.change_button, self.apply_button):
             self.bar.addWidget(w)
         if customer_id is None:
             self.bar.addWidget(self.customer_button)
@@ -59,6 +62,8 @@ class PaymentsView(ListView):
             self.customer_button.hide()
         self.record_button.clicked.connect(self._record)
         self.apply_button.clicked.connect(self.apply_selected_credit)
+        self.change_button.clicked.connect(self.change_allocation)
+        self.activated.connect(lambda _row: self.change_allocation())
         self.customer_button.clicked.connect(self._open_customer)
         self.current_changed.connect(self._selection)
         widths = {0: 100, 2: 110, 3: 100, 4: 160, 5: 140, 6: 110} if customer_id is None else \
@@ -88,6 +93,7 @@ class PaymentsView(ListView):
 
     def _selection(self, row: PaymentRow | None) -> None:
         self.apply_button.setEnabled(row is not None and row.unapplied_minor > 0)
+        self.change_button.setEnabled(row is not None)
         self.customer_button.setEnabled(row is not None)
 
     def _open_customer(self) -> None:
@@ -104,6 +110,11 @@ class PaymentsView(ListView):
 
     def refresh(self) -> None:
         self.reload()
+
+    def change_allocation(self) -> None:
+        row = self.current()
+        if row is not None and change_allocation_dialog(self, self.db, self.today, row.id) is not None:
+            self.changed.emit()
 
     def apply_selected_credit(self) -> None:
         row = self.current()
