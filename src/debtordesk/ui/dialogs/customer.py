@@ -122,8 +122,10 @@ class CustomerDialog(QDialog):
             with self.db.transaction() as s:
                 self.saved_id = save_customer(s, self.form).id
         except FieldErrors as exc:
+            focused = False
             for form in self.forms:
-                form.show_errors(exc.errors)
+                focused = form.show_errors(exc.errors, focus=not focused) or focused
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))  # room for the messages
             return
         except UserError as exc:
             QMessageBox.warning(self, "Customer not saved", str(exc))

@@ -35,8 +35,10 @@ class FieldForm(QWidget):
         self.fields[key], self.errors[key] = widget, error
         return widget
 
-    def show_errors(self, errors: dict[str, str]) -> None:
-        """Show each message under its field (others cleared); focus the first field refused."""
+    def show_errors(self, errors: dict[str, str], focus: bool = True) -> bool:
+        """Show each message under its field (others cleared); focus the first field refused.
+
+        Returns whether any of this form's fields was refused."""
         first = None
         for key, label in self.errors.items():
             message = errors.get(key, "")
@@ -44,8 +46,9 @@ class FieldForm(QWidget):
             label.setVisible(bool(message))
             if message and first is None:
                 first = self.fields[key]
-        if first is not None:
+        if first is not None and focus:
             first.setFocus()
+        return first is not None
 
     def error_text(self, key: str) -> str:
         label = self.errors[key]
