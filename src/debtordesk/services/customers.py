@@ -20,7 +20,7 @@ from debtordesk.domain.customers import FieldErrors, check_customer
 from debtordesk.domain.money import format_plain
 from debtordesk.domain.problems import UserError
 from debtordesk.services.company import base_currency
-from debtordesk.services.lists import Sort, like_pattern, nominal, window
+from debtordesk.services.lists import Sort, get_or_gone, like_pattern, nominal, window
 
 FILTERS = ("overdue", "on_hold", "over_limit", "archived")
 SORTS = ("ref", "name", "balance", "overdue", "oldest_overdue_days", "credit_limit", "last_contact", "on_hold")
@@ -212,10 +212,7 @@ def read_form(session: Session, customer_id: int) -> CustomerForm:
 
 
 def _get(session: Session, customer_id: int) -> Customer:
-    c = session.get(Customer, customer_id)
-    if c is None:
-        raise UserError("This customer no longer exists; someone may have deleted it.")
-    return c
+    return get_or_gone(session, Customer, customer_id, "customer")
 
 
 def save_customer(session: Session, form: CustomerForm) -> Customer:

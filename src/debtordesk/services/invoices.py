@@ -14,7 +14,7 @@ from debtordesk.domain.dates import DateError, parse_iso_date
 from debtordesk.domain.money import MoneyError, check_currency, format_plain, parse_amount
 from debtordesk.domain.problems import FieldErrors, UserError, sentence
 from debtordesk.services.company import base_currency
-from debtordesk.services.lists import Sort, like_pattern, nominal, window
+from debtordesk.services.lists import Sort, get_or_gone, like_pattern, nominal, window
 
 STATUSES = ("all", "open", "overdue", "part_paid", "paid")
 STATUS_LABELS = {"open": "Open", "overdue": "Overdue", "part_paid": "Part-paid", "paid": "Paid"}
@@ -172,10 +172,7 @@ def read_invoice(session: Session, invoice_id: int) -> InvoiceForm:
 
 
 def _get(session: Session, invoice_id: int) -> Invoice:
-    inv = session.get(Invoice, invoice_id)
-    if inv is None:
-        raise UserError("This invoice no longer exists; someone may have deleted it.")
-    return inv
+    return get_or_gone(session, Invoice, invoice_id, "invoice")
 
 
 def save_invoice(session: Session, form: InvoiceForm) -> Invoice:

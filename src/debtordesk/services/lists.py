@@ -11,6 +11,9 @@ from functools import cache
 
 from babel.numbers import get_currency_precision, list_currencies
 from sqlalchemy import Select, case, literal
+from sqlalchemy.orm import Session
+
+from debtordesk.domain.problems import UserError
 
 MAX_WINDOW = 1000
 
@@ -47,3 +50,11 @@ def like_pattern(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with LIKE's own wildcards taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def get_or_gone(session: Session, model, row_id: int, what: str):
+    """The row, or a plain refusal when it has gone (deleted elsewhere since it was listed)."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise UserError(f"This {what} no longer exists; someone may have deleted it.")
+    return row
