@@ -160,3 +160,12 @@ def test_migrations_build_exactly_the_models(db):
 
     with db.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_closing_keeps_planner_statistics(db_path, db):
+    with db.transaction() as s:
+        for i in range(3):
+            add_customer(s, f"R{i}", f"Customer {i}")
+    db.close()
+    with sqlite3.connect(db_path) as raw:
+        assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() == (1,)

@@ -50,8 +50,10 @@ class CustomerRow:
     archived: bool = False
 
 
-def _amounts(today: date):
-    """Per customer and currency: owed (open minus unapplied), overdue, oldest overdue due date."""
+def _amounts(today: date, ids: list[int] | None = None):
+    """Per customer and currency: owed (open minus unapplied), overdue, oldest overdue due date.
+
+    With `ids`, only those customers' items are read (a page of the list, or one customer)."""
     open_rows = select(
         Invoice.customer_id.label("cid"),
         Invoice.currency.label("cur"),
@@ -62,11 +64,14 @@ def _amounts(today: date):
     credit_rows = select(
         Payment.customer_id, Payment.currency, -Payment.unapplied_minor, literal(0), literal(None)
     ).where(Payment.unapplied_minor > 0)
+    if ids is not None:
+        open_rows = open_rows.where(Invoice.customer_id.in_(ids))
+        credit_rows = credit_rows.where(Payment.customer_id.in_(ids))
     return union_all(open_rows, credit_rows).subquery("items")
 
 
-def _summary(today: date, base: str):
-    items = _amounts(today)
+def _summary(today: date, base: str, ids: list[int] | None = None):
+    items = _amounts(today, ids)
     return (
         select(
             items.c.cid,
@@ -80,24 +85,29 @@ def _summary(today: date, base: str):
     )
 
 
-def _last_contact():
+def _last_contact(ids: list[int] | None = None):
+    q = select(Activity.customer_id.label("cid"), func.max(Activity.occurred_on).label("last"))
+    if ids is not None:
+        q = q.where(Activity.customer_id.in_(ids))
+    return q.group_by(Activity.customer_id).subquery("contact")
+
+
+def _overdue(today: date):
+    """The customer has an open invoice past its due date (what overdue_key > 0 means)."""
     return (
-        select(Activity.customer_id.label("cid"), func.max(Activity.occurred_on).label("last"))
-        .group_by(Activity.customer_id)
-        .subquery("contact")
+        select(Invoice.id)
+        .where(Invoice.customer_id == Customer.id, Invoice.open_minor > 0, Invoice.due_date < today)
+        .exists()
     )
 
 
-def _filtered(query: CustomerQuery, today: date, base: str, only_id: int | None = None):
-    summary = _summary(today, base)
-    contact = _last_contact()
-    q = (
-        select(Customer.id, summary.c.oldest_due, contact.c.last)
-        .outerjoin(summary, summary.c.cid == Customer.id)
-        .outerjoin(contact, contact.c.cid == Customer.id)
-    )
-    if only_id is not None:
-        return q.where(Customer.id == only_id), summary, contact
+# sorts on the customer's own columns: the window of ids is found first, amounts only for it
+PAGE_FIRST = {"ref": Customer.ref, "name": Customer.name, "credit_limit": Customer.credit_limit_minor,
+              "on_hold": Customer.on_hold}
+
+
+def _where(q, query: CustomerQuery, today: date):
+    """The search and the filters that need no amounts (all but over_limit)."""
     q = q.where(Customer.archived.is_("archived" in query.filters))
     text = query.search.strip()
     if text:
@@ -106,9 +116,28 @@ def _filtered(query: CustomerQuery, today: date, base: str, only_id: int | None 
             Customer.ref, Customer.name, Customer.contact_person, Customer.email, Customer.city,
             Customer.postcode))))
     if "overdue" in query.filters:
-        q = q.where(summary.c.overdue_key > 0)
+        q = q.where(_overdue(today))
     if "on_hold" in query.filters:
         q = q.where(Customer.on_hold.is_(True))
+    return q
+
+
+def _filtered(query: CustomerQuery, today: date, base: str, only_id: int | None = None,
+              ids: list[int] | None = None):
+    if only_id is not None:
+        ids = [only_id]
+    summary = _summary(today, base, ids)
+    contact = _last_contact(ids)
+    q = (
+        select(Customer.id, summary.c.oldest_due, contact.c.last)
+        .outerjoin(summary, summary.c.cid == Customer.id)
+        .outerjoin(contact, contact.c.cid == Customer.id)
+    )
+    if only_id is not None:
+        return q.where(Customer.id == only_id), summary, contact
+    q = _where(q, query, today)
+    if ids is not None:
+        q = q.where(Customer.id.in_(ids))
     if "over_limit" in query.filters:
         q = q.where(and_(Customer.credit_limit_minor.is_not(None),
                          func.coalesce(summary.c.base_balance, 0) > Customer.credit_limit_minor))
@@ -116,7 +145,10 @@ def _filtered(query: CustomerQuery, today: date, base: str, only_id: int | None 
 
 
 def count_customers(session: Session, query: CustomerQuery, today: date) -> int:
-    q, _, _ = _filtered(query, today, base_currency(session))
+    if "over_limit" in query.filters:
+        q, _, _ = _filtered(query, today, base_currency(session))
+    else:  # no amounts needed to count
+        q = _where(select(Customer.id), query, today)
     return int(session.scalar(select(func.count()).select_from(q.subquery())) or 0)
 
 
@@ -132,7 +164,18 @@ def list_customers(session: Session, query: CustomerQuery, today: date, offset: 
                    *, only_id: int | None = None) -> list[CustomerRow]:
     """One window of the list, in the query's order (ties broken by id)."""
     base = base_currency(session)
-    q, summary, contact = _filtered(query, today, base, only_id)
+    ids = None
+    if only_id is None and query.sort.column in PAGE_FIRST and "over_limit" not in query.filters:
+        key = PAGE_FIRST[query.sort.column]
+        first = [key.desc() if query.sort.descending else key.asc(), Customer.id]
+        if query.sort.column not in ("ref", "name"):
+            first.insert(0, key.is_(None))
+        ids = list(session.scalars(window(_where(select(Customer.id), query, today).order_by(*first),
+                                          offset, limit)))
+        if not ids:
+            return []
+        offset = 0
+    q, summary, contact = _filtered(query, today, base, only_id, ids)
     keys = {
         "ref": Customer.ref, "name": Customer.name,
         "balance": func.coalesce(summary.c.balance_key, 0),

@@ -14,7 +14,7 @@ from debtordesk.domain.dates import DateError, parse_iso_date
 from debtordesk.domain.money import MoneyError, check_currency, format_plain, parse_amount
 from debtordesk.domain.problems import FieldErrors, UserError, sentence
 from debtordesk.services.company import base_currency
-from debtordesk.services.lists import Sort, get_or_gone, like_pattern, nominal, window
+from debtordesk.services.lists import Sort, contains, get_or_gone, nominal, window
 
 STATUSES = ("all", "open", "overdue", "part_paid", "paid")
 STATUS_LABELS = {"open": "Open", "overdue": "Overdue", "part_paid": "Part-paid", "paid": "Paid"}
@@ -59,7 +59,7 @@ def status_of(amount_minor: int, open_minor: int, due: date, today: date) -> str
     return "part_paid" if open_minor < amount_minor else "open"
 
 
-def _filtered(query: InvoiceQuery, today: date) -> Select:
+def _filtered(session: Session, query: InvoiceQuery, today: date) -> Select:
     q = select(Invoice.id)
     if query.status not in STATUSES:
         raise ValueError(f"unknown invoice status {query.status!r}")
@@ -82,13 +82,13 @@ def _filtered(query: InvoiceQuery, today: date) -> Select:
     if query.disputed is not None:
         q = q.where(Invoice.disputed.is_(query.disputed))
     if query.search.strip():
-        like = like_pattern(query.search.strip())
-        q = q.where(or_(Invoice.number.ilike(like, escape="\\"), Invoice.description.ilike(like, escape="\\")))
+        text = query.search.strip()
+        q = q.where(or_(contains(session, Invoice.number, text), contains(session, Invoice.description, text)))
     return q
 
 
 def count_invoices(session: Session, query: InvoiceQuery, today: date) -> int:
-    return int(session.scalar(select(func.count()).select_from(_filtered(query, today).subquery())) or 0)
+    return int(session.scalar(select(func.count()).select_from(_filtered(session, query, today).subquery())) or 0)
 
 
 def list_invoices(session: Session, query: InvoiceQuery, today: date, offset: int, limit: int) -> list[InvoiceRow]:
@@ -103,16 +103,20 @@ def list_invoices(session: Session, query: InvoiceQuery, today: date, offset: in
         raise ValueError(f"cannot sort invoices by {query.sort.column!r}")
     key = keys[query.sort.column]
     descending = query.sort.descending != (query.sort.column == "days_overdue")  # older due = more days
-    q = (
-        _filtered(query, today)
-        .add_columns(Invoice.number, Invoice.customer_id, Customer.ref, Customer.name, Invoice.issue_date,
-                     Invoice.due_date, Invoice.amount_minor, Invoice.open_minor, Invoice.currency,
-                     Invoice.disputed)
-        .join(Customer, Customer.id == Invoice.customer_id)
-        .order_by(key.desc() if descending else key.asc(), Invoice.id.desc() if descending else Invoice.id)
-    )
+    order = (key.desc() if descending else key.asc(), Invoice.id.desc() if descending else Invoice.id)
+    columns = (Invoice.number, Invoice.customer_id, Customer.ref, Customer.name, Invoice.issue_date,
+               Invoice.due_date, Invoice.amount_minor, Invoice.open_minor, Invoice.currency, Invoice.disputed)
+    if query.sort.column == "customer":
+        q = window(_filtered(session, query, today).add_columns(*columns)
+                   .join(Customer, Customer.id == Invoice.customer_id).order_by(*order), offset, limit)
+    else:
+        # The window's ids come from invoice alone: the rows skipped by OFFSET are walked in an
+        # index, not joined to their customer, and the planner cannot start from customer.
+        page = window(_filtered(session, query, today).order_by(*order), offset, limit).subquery("page")
+        q = (select(Invoice.id, *columns).join(page, page.c.id == Invoice.id)
+             .join(Customer, Customer.id == Invoice.customer_id).order_by(*order))
     out = []
-    for r in session.execute(window(q, offset, limit)):
+    for r in session.execute(q):
         status = status_of(r.amount_minor, r.open_minor, r.due_date, today)
         out.append(InvoiceRow(
             r.id, r.number, r.customer_id, r.ref, r.name, r.issue_date, r.due_date, r.amount_minor,

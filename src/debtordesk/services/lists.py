@@ -37,13 +37,24 @@ def nominal(minor, currency):
     factors = {}
     for code, digits in odd.items():
         factors[code] = minor * (10 ** (2 - digits)) if digits < 2 else minor / (10 ** (digits - 2))
-    return case(*[(currency == code, expr) for code, expr in factors.items()], else_=minor * literal(1))
+    scaled = case(*[(currency == code, expr) for code, expr in factors.items()], else_=minor * literal(1))
+    # one IN test first: most rows are in two-decimal currencies and skip the long CASE
+    return case((currency.in_(sorted(odd)), scaled), else_=minor * literal(1))
 
 
 def window(query: Select, offset: int, limit: int) -> Select:
     if offset < 0 or limit < 0:
         raise ValueError("offset and limit must not be negative")
     return query.offset(offset).limit(min(limit, MAX_WINDOW))
+
+
+def contains(session: Session, column, text: str):
+    """`column` contains `text`, ignoring case. SQLite's LIKE already ignores case (ASCII letters, as
+    its lower() does), so the lower() that ilike puts on both sides there only costs time."""
+    pattern = like_pattern(text)
+    if session.get_bind().dialect.name == "sqlite":
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
 
 
 def like_pattern(text: str) -> str:

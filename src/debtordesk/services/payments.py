@@ -15,7 +15,7 @@ from debtordesk.domain.allocation import AllocationPlan, OpenItem, allocate, all
 from debtordesk.domain.money import check_currency, format_plain
 from debtordesk.domain.problems import UserError
 from debtordesk.services.company import base_currency
-from debtordesk.services.lists import Sort, like_pattern, nominal, window
+from debtordesk.services.lists import Sort, contains, nominal, window
 
 
 class PaymentError(UserError):
@@ -209,8 +209,10 @@ class PaymentRow:
     invoices: list[str] = field(default_factory=list)  # numbers of the invoices it pays
 
 
-def _payments_filtered(query: PaymentQuery) -> Select:
-    q = select(Payment.id).join(Customer, Customer.id == Payment.customer_id)
+def _payments_filtered(session: Session, query: PaymentQuery, *, with_customer: bool = True) -> Select:
+    q = select(Payment.id)
+    if with_customer or query.search.strip():  # every payment has its customer: counting needs no join
+        q = q.join(Customer, Customer.id == Payment.customer_id)
     if query.customer_id is not None:
         q = q.where(Payment.customer_id == query.customer_id)
     if query.currency:
@@ -218,13 +220,14 @@ def _payments_filtered(query: PaymentQuery) -> Select:
     if query.unapplied_only:
         q = q.where(Payment.unapplied_minor > 0)
     if query.search.strip():
-        like = like_pattern(query.search.strip())
-        q = q.where(or_(*(c.ilike(like, escape="\\") for c in (Payment.reference, Customer.name, Customer.ref))))
+        text = query.search.strip()
+        q = q.where(or_(*(contains(session, c, text) for c in (Payment.reference, Customer.name, Customer.ref))))
     return q
 
 
 def count_payments(session: Session, query: PaymentQuery) -> int:
-    return int(session.scalar(select(func.count()).select_from(_payments_filtered(query).subquery())) or 0)
+    q = _payments_filtered(session, query, with_customer=False)
+    return int(session.scalar(select(func.count()).select_from(q.subquery())) or 0)
 
 
 def list_payments(session: Session, query: PaymentQuery, offset: int, limit: int) -> list[PaymentRow]:
@@ -235,7 +238,7 @@ def list_payments(session: Session, query: PaymentQuery, offset: int, limit: int
     key = keys[query.sort.column]
     desc = query.sort.descending
     q = (
-        _payments_filtered(query)
+        _payments_filtered(session, query)
         .add_columns(Payment.date, Payment.customer_id, Customer.ref, Customer.name, Payment.amount_minor,
                      Payment.unapplied_minor, Payment.currency, Payment.reference, Payment.method)
         .order_by(key.desc() if desc else key.asc(), Payment.id.desc() if desc else Payment.id)

@@ -160,5 +160,5 @@ def run_gui(db_option: str | None) -> int:
     desk.start(db)
     code = app.exec()
     if desk.db is not None:
-        desk.db.dispose()
+        desk.db.close()
     return code
