@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from debtordesk.db.models import Allocation, Customer, Invoice, Payment
@@ -37,57 +37,58 @@ def aging_report(
     if basis not in BASES:
         raise BucketError(f"basis must be 'due' or 'issue', not '{basis}'")
 
-    paid = (
-        select(Allocation.invoice_id, func.sum(Allocation.amount_minor).label("paid"))
+    # Open as of the date = what is open today + what payments dated after it paid. Only invoices
+    # open today or paid after the date can be open then, so for a recent date this reads the
+    # open items and the latest payments, not the whole ledger.
+    later = (
+        select(Allocation.invoice_id, func.sum(Allocation.amount_minor).label("back"))
         .join(Payment, Payment.id == Allocation.payment_id)
-        .where(Payment.date <= as_of)
+        .where(Payment.date > as_of)
         .group_by(Allocation.invoice_id)
-        .subquery()
+        .subquery("later")
     )
-    open_expr = Invoice.amount_minor - func.coalesce(paid.c.paid, 0)
     ref = Invoice.due_date if basis == "due" else Invoice.issue_date
     starts = bucket_start_dates(as_of, limits)
     bucket = case(*[(ref > start, i) for i, start in enumerate(starts)], else_=len(starts))
-    per_invoice = (
-        select(
-            Invoice.customer_id.label("cid"),
-            Invoice.currency.label("cur"),
-            bucket.label("b"),
-            open_expr.label("open"),
-        )
-        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
-        .where(Invoice.issue_date <= as_of, open_expr > 0)
+    columns = (Invoice.customer_id.label("cid"), Invoice.currency.label("cur"), bucket.label("b"))
+    open_now = (
+        select(*columns, (Invoice.open_minor + func.coalesce(later.c.back, 0)).label("open"))
+        .outerjoin(later, later.c.invoice_id == Invoice.id)
+        .where(Invoice.open_minor > 0, Invoice.issue_date <= as_of)
+    )
+    paid_since = (
+        select(*columns, later.c.back.label("open"))
+        .join(later, later.c.invoice_id == Invoice.id)
+        .where(Invoice.open_minor == 0, Invoice.issue_date <= as_of)
     )
     if currency:
-        per_invoice = per_invoice.where(Invoice.currency == currency)
-    sub = per_invoice.subquery()
+        open_now = open_now.where(Invoice.currency == currency)
+        paid_since = paid_since.where(Invoice.currency == currency)
+    sub = union_all(open_now, paid_since).subquery("items")
     opens = session.execute(
         select(sub.c.cid, sub.c.cur, sub.c.b, func.sum(sub.c.open)).group_by(
             sub.c.cid, sub.c.cur, sub.c.b
         )
     ).all()
 
-    received = select(
-        Payment.customer_id, Payment.currency, func.sum(Payment.amount_minor)
-    ).where(Payment.date <= as_of)
-    applied = (
+    # Credit as of the date, per payment received by then: its unapplied part today plus what
+    # it paid on invoices issued after the date.
+    unapplied = select(
+        Payment.customer_id, Payment.currency, func.sum(Payment.unapplied_minor)
+    ).where(Payment.unapplied_minor > 0, Payment.date <= as_of)
+    ahead = (
         select(Payment.customer_id, Payment.currency, func.sum(Allocation.amount_minor))
         .join(Allocation, Allocation.payment_id == Payment.id)
         .join(Invoice, Invoice.id == Allocation.invoice_id)
-        .where(Payment.date <= as_of, Invoice.issue_date <= as_of)
+        .where(Invoice.issue_date > as_of, Payment.date <= as_of)
     )
     if currency:
-        received = received.where(Payment.currency == currency)
-        applied = applied.where(Payment.currency == currency)
+        unapplied = unapplied.where(Payment.currency == currency)
+        ahead = ahead.where(Payment.currency == currency)
     credit: dict[tuple[int, str], int] = defaultdict(int)
-    for cid, cur, amount in session.execute(
-        received.group_by(Payment.customer_id, Payment.currency)
-    ):
-        credit[(cid, cur)] += int(amount)
-    for cid, cur, amount in session.execute(
-        applied.group_by(Payment.customer_id, Payment.currency)
-    ):
-        credit[(cid, cur)] -= int(amount)
+    for q in (unapplied, ahead):
+        for cid, cur, amount in session.execute(q.group_by(Payment.customer_id, Payment.currency)):
+            credit[(cid, cur)] += int(amount)
 
     wanted = {cid for cid, *_ in opens} | {cid for (cid, _), v in credit.items() if v}
     customers: dict[int, tuple[str, str]] = {}
