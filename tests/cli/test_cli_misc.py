@@ -1,4 +1,7 @@
-from cli.conftest import write
+import os
+import subprocess
+
+from cli.conftest import EXE, write
 
 
 def test_version(cli):
@@ -40,3 +43,21 @@ def test_a_file_that_is_not_a_database_is_refused_plainly(cli, tmp_path):
     junk = write(tmp_path / "junk.sqlite3", "hello" * 1000)
     r = cli("aging", db_path=junk)
     assert r.code == 1 and "not a DebtorDesk database" in r.err and "Traceback" not in r.err
+
+
+def _probe(db_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([str(EXE), "--db", str(db_path), "gui", "--quit-after-first-paint"],
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_start_up_probe_quits_after_the_first_paint(cli):
+    assert cli("demo").code == 0
+    r = _probe(cli.db)
+    assert r.returncode == 0, r.stderr
+    assert "--quit-after-first-paint" not in cli("gui", "--help").out  # for measuring, not for users
+
+
+def test_start_up_probe_refuses_a_blank_database(cli, tmp_path):
+    r = _probe(tmp_path / "blank.sqlite3")
+    assert r.returncode == 1 and "welcome" in r.stderr

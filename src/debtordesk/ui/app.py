@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -18,6 +18,7 @@ from debtordesk.domain.problems import UserError
 from debtordesk.services.company import get_company, is_blank
 from debtordesk.services.demo import fill_demo
 from debtordesk.ui.messages import tell
+from debtordesk.ui.workers import Task
 
 if TYPE_CHECKING:
     from debtordesk.ui.dialogs.welcome import WelcomeDialog
@@ -149,7 +150,39 @@ class Desk(QObject):
             self.db.dispose()
 
 
-def run_gui(db_option: str | None) -> int:
+class FirstPaintProbe(QObject):
+    """For measuring start-up (`debtordesk gui --quit-after-first-paint`): ends the event loop
+    with exit code 0 as soon as `window` has painted a frame that shows the first screen with its
+    data. The jobs the window started while it was built (the aging report) are waited for; the
+    first paint of the window after the last of them has delivered its result is that frame (the
+    first paint at all if they were done before it). `QApplication.exit`, not `quit`: no window
+    is closed, so nothing is saved to the settings."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self._window = window
+        self._pending = {task for task in window.tasks.findChildren(Task) if not task.finished}
+        for task in self._pending:
+            task.done.connect(lambda task=task: self._task_done(task))
+        window.installEventFilter(self)
+
+    def _task_done(self, task: Task) -> None:
+        self._pending.discard(task)
+        if not self._pending:
+            self._window.update()  # one more whole frame, now with the data
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self._window and event.type() == QEvent.Type.Paint and not self._pending:
+            self._window.removeEventFilter(self)
+            # after this paint pass (the children paint next) has been flushed
+            QTimer.singleShot(0, lambda: QApplication.exit(0))
+        return False
+
+
+def run_gui(db_option: str | None, *, quit_after_first_paint: bool = False) -> int:
+    """Open the desktop app on `db_option`. With `quit_after_first_paint` (a measuring aid, see
+    FirstPaintProbe) the app quits once the main window has painted its first screen with data;
+    a database that would first show the welcome is refused, as nobody is there to answer it."""
     app = make_app()
     try:
         db = open_database(resolve_db_url(db_option))
@@ -158,6 +191,14 @@ def run_gui(db_option: str | None) -> int:
         return 1
     desk = Desk(date.today())
     desk.start(db)
+    if quit_after_first_paint:
+        if desk.window is None:
+            print(f"{db.display_name} is blank, so DebtorDesk would greet it with the welcome: "
+                  "--quit-after-first-paint needs a database that has been started.",
+                  file=sys.stderr)
+            db.dispose()
+            return 1
+        FirstPaintProbe(desk.window)
     code = app.exec()
     if desk.db is not None:
         desk.db.close()
