@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from debtordesk.db.models import Customer, Invoice
+from debtordesk.db.models import Customer, Invoice, utcnow
 from debtordesk.domain.customers import check_customer
 from debtordesk.domain.dates import DateError, parse_iso_date
 from debtordesk.domain.money import MoneyError, check_currency, parse_amount
@@ -34,6 +34,8 @@ class ImportResult:
 
 class _Row:
     """One CSV row with helpers that record a Problem instead of raising."""
+
+    __slots__ = ("file", "number", "values", "problems")
 
     def __init__(self, file: str, number: int, values: dict[str, str], problems: list[Problem]):
         self.file, self.number, self.values, self.problems = file, number, values, problems
@@ -170,39 +172,66 @@ def _customer_lookup(session: Session) -> dict:
     return {r.ref: r for r in session.execute(select(Customer.ref, Customer.id, Customer.terms_days))}
 
 
+_INSERT_CHUNK = 10_000
+_INVOICE_COLUMNS = ("number", "customer_id", "issue_date", "due_date", "amount_minor", "open_minor", "currency",
+                    "description", "disputed", "created_at", "version")
+
+
 def _invoices(session: Session, rows: list[_Row], problems: list[Problem]) -> int:
+    """Check every row, then insert them all in one executemany (plain rows, not ORM objects:
+    a file may hold hundreds of thousands). Dates and currencies repeat across a file, so each
+    distinct text is parsed once; a text that fails is parsed again on every row it is on, so
+    each of those rows reports its problem."""
     customers = _customer_lookup(session)
     existing = set(session.scalars(select(Invoice.number)))
     base = base_currency(session)
     seen: dict[str, int] = {}
-    new: list[Invoice] = []
+    dates: dict[str, date] = {}  # text (stripped) -> date, for the texts that parsed
+    currencies: dict[str, str] = {"": base}  # text (stripped) -> code, for the codes accepted
+    created = utcnow()
+    new: list[tuple] = []
     for row in rows:
-        number = row.text("number", required=True, max_len=50)
+        values = row.values
+        number = (values.get("number") or "").strip()
+        if not number or len(number) > 50:
+            row.text("number", required=True, max_len=50)  # reports it
         if number in existing:
             row.fail("number", f"invoice number '{number}' already exists")
         elif number and number in seen:
             row.fail("number", f"invoice number '{number}' is used twice in this file (also row {seen[number]})")
         seen.setdefault(number, row.number)
-        ref = row.text("customer_ref", required=True, max_len=50)
+        ref = (values.get("customer_ref") or "").strip()
+        if not ref or len(ref) > 50:
+            row.text("customer_ref", required=True, max_len=50)
         customer = customers.get(ref)
         if ref and customer is None:
             row.fail("customer_ref", f"no customer has ref '{ref}' (import customers first)")
-        issue = row.date("issue_date")
-        due = row.date("due_date", required=False)
+        raw = (values.get("issue_date") or "").strip()
+        issue = dates.get(raw)
+        if issue is None and (issue := row.date("issue_date")) is not None:
+            dates[raw] = issue
+        raw = (values.get("due_date") or "").strip()
+        due = dates.get(raw) if raw else None
+        if raw and due is None and (due := row.date("due_date", required=False)) is not None:
+            dates[raw] = due
         if due is None and issue is not None and customer is not None:
             due = issue + timedelta(days=customer.terms_days)
         if due is not None and issue is not None and due < issue:
             row.fail("due_date", f"{due.isoformat()} is before the issue date {issue.isoformat()}")
-        currency = row.currency("currency", base)
+        raw = (values.get("currency") or "").strip()
+        currency = currencies.get(raw)
+        if currency is None and (currency := row.currency("currency", base)) is not None:
+            currencies[raw] = currency
         amount = row.money("amount", currency)
         if customer is not None and issue and due and amount and currency:
-            new.append(Invoice(
-                number=number, customer_id=customer.id, issue_date=issue, due_date=due,
-                amount_minor=amount, currency=currency,
-                description=row.text("description", max_len=2000),
-            ))
+            # open_minor = amount: nothing is allocated yet
+            new.append((number, customer.id, issue, due, amount, amount, currency,
+                        row.text("description", max_len=2000), False, created, 1))
     if not problems:
-        session.add_all(new)
+        table = insert(Invoice.__table__)
+        for start in range(0, len(new), _INSERT_CHUNK):  # tuples held, dicts only for a chunk at a time
+            session.execute(table, [dict(zip(_INVOICE_COLUMNS, r, strict=True))
+                                    for r in new[start:start + _INSERT_CHUNK]])
     return len(new)
 
 
@@ -264,10 +293,10 @@ def import_csv(session: Session, kind: str, path: Path) -> ImportResult:
     if kind not in _IMPORTERS:
         raise ValueError(f"unknown import kind {kind!r}")
     rows, problems = _read(Path(path), kind)
-    count = _IMPORTERS[kind](session, rows, problems)
-    if problems:
-        raise Rejected(sorted(problems, key=lambda p: p.row or 0))
     try:
+        count = _IMPORTERS[kind](session, rows, problems)  # writes only when no row has a problem
+        if problems:
+            raise Rejected(sorted(problems, key=lambda p: p.row or 0))
         session.flush()
     except IntegrityError as exc:
         raise Rejected([Problem(f"the database refused the rows: {exc.orig}", Path(path).name)]) from exc
