@@ -54,7 +54,8 @@ def ms(seconds: float | None) -> str:
 
 
 def markdown(results: list[Result], about: str) -> str:
-    lines = [about, "", "| operation | ours (ms) | baseline (ms) | ratio | target | met | peak memory ours / baseline (MB) |",
+    lines = [about, "",
+             "| operation | ours (ms) | baseline (ms) | ratio | target | met | peak memory ours / baseline (MB) |",
              "|---|---:|---:|---:|---|---|---:|"]
     for r in results:
         ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"

@@ -13,7 +13,6 @@ import os
 import random
 import shutil
 import sqlite3
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -33,14 +32,6 @@ NOTE = ("A 10 ms timer on the UI thread during File ▸ Import ▸ Invoices (the
 
 
 def measured(seconds: float) -> Measured:
-    """A Measured the harness recognises. The timing process runs `python -m bench.core`, so
-    its isinstance check sees `__main__.Measured`, a class apart from the `bench.core.Measured`
-    a benchmark imports; an instance of both counts whichever way the harness is started."""
-    main = sys.modules.get("__main__")
-    spec = getattr(main, "__spec__", None)
-    other = getattr(main, "Measured", None)
-    if spec is not None and spec.name == "bench.core" and isinstance(other, type) and other is not Measured:
-        return type("Measured", (Measured, other), {})(seconds)
     return Measured(seconds)
 
 

@@ -2,6 +2,8 @@ import sqlite3
 from datetime import date, datetime
 
 import pytest
+from alembic import command as alembic_command
+from alembic.script import ScriptDirectory
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -72,10 +74,10 @@ def test_upgrading_takes_a_copy_first(db_path, db, monkeypatch):
     db.dispose()
     with sqlite3.connect(db_path) as raw:  # pretend the file was made by an older version
         raw.execute("UPDATE alembic_version SET version_num = 'base0'")
-    real_walk = engine_mod.ScriptDirectory.walk_revisions
+    real_walk = ScriptDirectory.walk_revisions
     monkeypatch.setattr(engine_mod, "head_revision", lambda: "0001")
     monkeypatch.setattr(
-        engine_mod.command, "upgrade",
+        alembic_command, "upgrade",
         lambda cfg, rev: cfg.attributes["connection"].exec_driver_sql(
             "UPDATE alembic_version SET version_num = '0001'"),
     )
@@ -83,7 +85,7 @@ def test_upgrading_takes_a_copy_first(db_path, db, monkeypatch):
     class _Rev:
         revision = "base0"
 
-    monkeypatch.setattr(engine_mod.ScriptDirectory, "walk_revisions",
+    monkeypatch.setattr(ScriptDirectory, "walk_revisions",
                         lambda self: [*real_walk(self), _Rev()])
     copy = engine_mod.migrate(f"sqlite:///{db_path}", now=datetime(2026, 11, 24, 9, 30))
     assert copy is not None and copy.name == "books.sqlite3.before-0001-20261124-093000.bak"
@@ -169,3 +171,17 @@ def test_closing_keeps_planner_statistics(db_path, db):
     db.close()
     with sqlite3.connect(db_path) as raw:
         assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() == (1,)
+
+
+def test_the_head_known_without_alembic_is_the_migrations_head():
+    assert engine_mod.HEAD == head_revision()
+
+
+def test_opening_a_current_database_does_not_import_alembic(db_path, db):
+    import subprocess
+    import sys
+
+    code = ("import sys; from debtordesk.db.engine import open_database; "
+            f"open_database('sqlite:///{db_path}').dispose(); print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -177,13 +177,26 @@ _INVOICE_COLUMNS = ("number", "customer_id", "issue_date", "due_date", "amount_m
                     "description", "disputed", "created_at", "version")
 
 
+def _in_file(session: Session, key, rows: list[_Row], column: str, *wanted) -> list:
+    """The database rows whose `key` is one of the values in `column` of the file, read in
+    chunks: a ledger of a million invoices is never loaded to check a file of a few thousand
+    (loading it held up the screen while an import ran)."""
+    values = sorted({v.strip() for r in rows if (v := r.values.get(column) or "").strip()})
+    found = []
+    for i in range(0, len(values), 500):
+        chunk = values[i:i + 500]
+        result = session.execute(select(*wanted).where(key.in_(chunk)))
+        found.extend(result.scalars() if len(wanted) == 1 else result)
+    return found
+
+
 def _invoices(session: Session, rows: list[_Row], problems: list[Problem]) -> int:
     """Check every row, then insert them all in one executemany (plain rows, not ORM objects:
     a file may hold hundreds of thousands). Dates and currencies repeat across a file, so each
     distinct text is parsed once; a text that fails is parsed again on every row it is on, so
     each of those rows reports its problem."""
     customers = _customer_lookup(session)
-    existing = set(session.scalars(select(Invoice.number)))
+    existing = set(_in_file(session, Invoice.number, rows, "number", Invoice.number))
     base = base_currency(session)
     seen: dict[str, int] = {}
     dates: dict[str, date] = {}  # text (stripped) -> date, for the texts that parsed
@@ -239,9 +252,9 @@ def _payments(session: Session, rows: list[_Row], problems: list[Problem]) -> in
     customers = _customer_lookup(session)
     invoices = {
         number: (iid, cid, cur)
-        for number, iid, cid, cur in session.execute(
-            select(Invoice.number, Invoice.id, Invoice.customer_id, Invoice.currency)
-        )
+        for number, iid, cid, cur in _in_file(
+            session, Invoice.number, rows, "invoice_number",
+            Invoice.number, Invoice.id, Invoice.customer_id, Invoice.currency)
     }
     base = base_currency(session)
     todo: list[tuple[_Row, dict]] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from datetime import date
 from pathlib import Path
@@ -199,6 +200,9 @@ def run_gui(db_option: str | None, *, quit_after_first_paint: bool = False) -> i
             db.dispose()
             return 1
         FirstPaintProbe(desk.window)
+    # What start-up built lives as long as the app: kept out of the collector's full passes,
+    # which otherwise walk all of it from the worker thread and hold up the screen meanwhile.
+    gc.freeze()
     code = app.exec()
     if desk.db is not None:
         desk.db.close()

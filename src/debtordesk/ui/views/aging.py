@@ -50,7 +50,10 @@ class AgingView(QWidget):
         self.model = AgingTableModel(report, self)
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # sized once from the first rows: measuring every cell of a large report held up the screen
+        header.setResizeContentsPrecision(100)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.resizeColumnsToContents()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.heading.setText(f"Aged receivables as of {self.today.strftime('%d %B %Y')}")
         self.report_changed.emit(report)
