@@ -9,6 +9,7 @@ success callback has run on the UI thread.
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 import shutil
@@ -147,6 +148,7 @@ def ours(ctx: Context):
         db = open_database(f"sqlite:///{copy}")
         window = MainWindow(db, ctx.today)
         window.show()
+        gc.freeze()  # as run_gui does once the window is up
         wait_for_jobs(window)
         imported: list[int] = []
 

@@ -93,13 +93,19 @@ class AgingReport:
     basis: str
     limits: tuple[int, ...]
     rows: list[AgingRow] = field(default_factory=list)
+    _totals: list[AgingRow] | None = field(default=None, repr=False, compare=False)
 
     @property
     def labels(self) -> list[str]:
         return bucket_labels(self.limits)
 
     def totals(self) -> list[AgingRow]:
-        """One total line per currency (customer_ref and name empty)."""
+        """One total line per currency (customer_ref and name empty); worked out once."""
+        if self._totals is None:
+            self._totals = self._sum_by_currency()
+        return self._totals
+
+    def _sum_by_currency(self) -> list[AgingRow]:
         by_cur: dict[str, AgingRow] = {}
         for r in self.rows:
             t = by_cur.setdefault(r.currency, AgingRow("", "", r.currency, [0] * len(r.buckets)))

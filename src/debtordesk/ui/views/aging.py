@@ -40,9 +40,11 @@ class AgingView(QWidget):
         """Work the report out on the worker thread; it is shown when it arrives."""
         db, today = self.db, self.today
 
-        def job(report, should_cancel) -> AgingReport:
+        def job(_progress, should_cancel) -> AgingReport:
             with db.session() as session:
-                return aging_report(session, today)
+                report = aging_report(session, today)
+            report.totals()  # summed here, not on the UI thread when the status bar shows them
+            return report
 
         tasks.run(job, label="Working out who owes what…", on_success=self.show_report)
 
