@@ -32,14 +32,16 @@ def _odd_precisions() -> dict[str, int]:
 
 def nominal(minor, currency):
     """An SQL expression putting amounts of any currency on one scale (hundredths of the major
-    unit), so that sorting by amount compares the figures as written, whatever the currency."""
-    odd = _odd_precisions()
-    factors = {}
-    for code, digits in odd.items():
-        factors[code] = minor * (10 ** (2 - digits)) if digits < 2 else minor / (10 ** (digits - 2))
-    scaled = case(*[(currency == code, expr) for code, expr in factors.items()], else_=minor * literal(1))
-    # one IN test first: most rows are in two-decimal currencies and skip the long CASE
-    return case((currency.in_(sorted(odd)), scaled), else_=minor * literal(1))
+    unit), so that sorting by amount compares the figures as written, whatever the currency.
+    One test per number of decimals (a handful), each an IN list: small to build on every query."""
+    by_digits: dict[int, list[str]] = {}
+    for code, digits in _odd_precisions().items():
+        by_digits.setdefault(digits, []).append(code)
+    whens = [
+        (currency.in_(codes), minor * (10 ** (2 - d)) if d < 2 else minor / (10 ** (d - 2)))
+        for d, codes in sorted(by_digits.items())
+    ]
+    return case(*whens, else_=minor * literal(1))
 
 
 def window(query: Select, offset: int, limit: int) -> Select:
