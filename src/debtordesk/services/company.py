@@ -20,6 +20,11 @@ def get_company(session: Session) -> CompanyProfile:
     return company
 
 
+def company_name(session: Session) -> str:
+    """The business's name, read without creating a profile."""
+    return session.scalar(select(CompanyProfile.name).order_by(CompanyProfile.id).limit(1)) or ""
+
+
 def base_currency(session: Session) -> str:
     value = session.scalar(select(CompanyProfile.base_currency).order_by(CompanyProfile.id).limit(1))
     return value or DEFAULT_CURRENCY

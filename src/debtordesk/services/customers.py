@@ -22,8 +22,6 @@ from debtordesk.domain.problems import UserError
 from debtordesk.services.company import base_currency
 from debtordesk.services.lists import Sort, get_or_gone, like_pattern, nominal, window
 
-FILTERS = ("overdue", "on_hold", "over_limit", "archived")
-SORTS = ("ref", "name", "balance", "overdue", "oldest_overdue_days", "credit_limit", "last_contact", "on_hold")
 FORM_FIELDS = ("ref", "name", "contact_person", "email", "phone", "address_line1", "address_line2",
                "postcode", "city", "country", "language", "kind", "terms_days", "credit_limit", "notes")
 
@@ -31,7 +29,7 @@ FORM_FIELDS = ("ref", "name", "contact_person", "email", "phone", "address_line1
 @dataclass(frozen=True)
 class CustomerQuery:
     search: str = ""
-    filters: frozenset[str] = frozenset()  # any of FILTERS; "archived" lists archived customers only
+    filters: frozenset[str] = frozenset()  # overdue, on_hold, over_limit, archived (lists archived customers only)
     sort: Sort = Sort("name")
 
 

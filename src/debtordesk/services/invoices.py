@@ -18,7 +18,6 @@ from debtordesk.services.lists import Sort, contains, get_or_gone, nominal, wind
 
 STATUSES = ("all", "open", "overdue", "part_paid", "paid")
 STATUS_LABELS = {"open": "Open", "overdue": "Overdue", "part_paid": "Part-paid", "paid": "Paid"}
-SORTS = ("number", "customer", "issue_date", "due_date", "amount", "open", "days_overdue")
 FORM_FIELDS = ("number", "customer_id", "issue_date", "due_date", "amount", "currency", "description")
 
 

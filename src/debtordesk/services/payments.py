@@ -255,13 +255,6 @@ def list_payments(session: Session, query: PaymentQuery, offset: int, limit: int
     return rows
 
 
-def allocation_lines(session: Session, payment_id: int) -> list[tuple[int, str, int]]:
-    """(invoice id, number, minor units) of a payment's allocations."""
-    return [tuple(r) for r in session.execute(
-        select(Invoice.id, Invoice.number, Allocation.amount_minor).join(Invoice, Invoice.id == Allocation.invoice_id)
-        .where(Allocation.payment_id == payment_id).order_by(Invoice.due_date, Invoice.id))]
-
-
 def customer_credit(session: Session, customer_id: int) -> dict[str, int]:
     """Unapplied credit per currency: money received from the customer not yet set against invoices."""
     return {cur: int(v) for cur, v in session.execute(

@@ -20,7 +20,7 @@ from debtordesk import APP_NAME, __version__
 from debtordesk.db.engine import Database
 from debtordesk.domain.aging import AgingReport
 from debtordesk.domain.money import format_money
-from debtordesk.services.company import get_company
+from debtordesk.services.company import company_name
 from debtordesk.ui.printing import print_list
 from debtordesk.ui.record_actions import RecordActions
 from debtordesk.ui.views.aging import AgingView
@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Choose Customers, Invoices or Payments to print a list.", 5000)
             return
         with self.db.session() as s:
-            company = get_company(s).name
+            company = company_name(s)
         print_list(self, f"{self.current_page()} — {view.search.text() or 'all'}", view.model, self.today, company)
 
     def focus_search(self) -> None:

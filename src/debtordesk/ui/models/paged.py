@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -20,10 +19,6 @@ from debtordesk.services.lists import Sort
 from debtordesk.ui.formatting import OVERDUE_COLOR
 
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-
-class Roles(IntEnum):
-    ROW = int(Qt.ItemDataRole.UserRole) + 1  # the service's row object
 
 
 @dataclass(frozen=True)
@@ -128,8 +123,6 @@ class PagedTableModel(QAbstractTableModel):
             return OVERDUE_COLOR
         if role == Qt.ItemDataRole.ToolTipRole and col.tip is not None:
             return col.tip(item) or None
-        if role == Roles.ROW:
-            return item
         return None
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
