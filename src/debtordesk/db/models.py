@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -67,6 +68,8 @@ class CompanyProfile(Base):
     base_currency: Mapped[str] = mapped_column(String(3), default="GBP")
     late_payment_regime: Mapped[str] = mapped_column(String(20), default="uk")
     logo_path: Mapped[str] = mapped_column(Text, default="")
+    # annual % for the "contract" regime (a Decimal as text, "" when unused)
+    contract_rate: Mapped[str] = mapped_column(String(12), default="")
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -88,6 +91,9 @@ class Customer(Base):
     country: Mapped[str] = mapped_column(String(2), default="")
     language: Mapped[str] = mapped_column(String(10), default="en")
     kind: Mapped[str] = mapped_column(String(10), default="business")
+    # "" follows the company's late-payment regime; else one of domain.interest's regimes
+    late_payment_regime: Mapped[str] = mapped_column(String(20), default="")
+    contract_rate: Mapped[str] = mapped_column(String(12), default="")
     credit_limit_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     terms_days: Mapped[int] = mapped_column(Integer, default=30)
     on_hold: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -213,4 +219,125 @@ class Activity(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('call', 'email', 'letter', 'visit', 'note')", name="kind"),
         Index("ix_activity_customer_date", "customer_id", "occurred_on"),
+    )
+
+
+class Setting(Base):
+    """A user setting stored with the data (paper size, dunning tolerance, mail server ...)."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+class RateEntry(Base):
+    """A reference rate the user added (newer than the shipped table, or a correction of it)."""
+
+    __tablename__ = "rate_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    table_key: Mapped[str] = mapped_column(String(20))
+    effective_from: Mapped[date] = mapped_column(Date)
+    rate: Mapped[str] = mapped_column(String(12))  # annual %, a Decimal as text ("-0.88", "5.25")
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (UniqueConstraint("table_key", "effective_from"),)
+
+
+class DunningLevel(Base):
+    """One step of the dunning policy (Reminder 1 ... letter before action)."""
+
+    __tablename__ = "dunning_level"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, unique=True)
+    key: Mapped[str] = mapped_column(String(40))  # which letter template it prints
+    name: Mapped[str] = mapped_column(String(100))
+    days_overdue: Mapped[int] = mapped_column(Integer)
+    min_days_since_previous: Mapped[int] = mapped_column(Integer, default=0)
+    fee: Mapped[str] = mapped_column(String(20), default="")  # a Decimal as text, in the letter's currency
+    channel: Mapped[str] = mapped_column(String(10), default="letter")
+    claims_interest: Mapped[bool] = mapped_column(Boolean, default=False)
+    deadline_days: Mapped[int] = mapped_column(Integer, default=14)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("channel IN ('letter', 'email', 'both')", name="channel"),
+        CheckConstraint("days_overdue >= 0 AND min_days_since_previous >= 0 AND deadline_days >= 0",
+                        name="days"),
+    )
+
+
+class LetterTemplate(Base):
+    """The words of one kind of letter in one language (the user may edit them)."""
+
+    __tablename__ = "letter_template"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(10))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    closing: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (UniqueConstraint("key", "language"),)
+
+
+class Letter(Base):
+    """A letter sent: what it claimed and the exact PDF bytes, kept for evidence."""
+
+    __tablename__ = "letter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(20), default="dunning")
+    level_position: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    level_name: Mapped[str] = mapped_column(String(100), default="")
+    currency: Mapped[str] = mapped_column(String(3))
+    as_of: Mapped[date] = mapped_column(Date)
+    sent_on: Mapped[date] = mapped_column(Date)
+    pay_by: Mapped[date | None] = mapped_column(Date, nullable=True)
+    open_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    interest_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    compensation_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    fee_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    channel: Mapped[str] = mapped_column(String(10), default="letter")
+    reference: Mapped[str] = mapped_column(String(50), default="")
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    emailed_to: Mapped[str] = mapped_column(String(200), default="")
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    lines: Mapped[list[LetterInvoice]] = relationship(back_populates="letter", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('dunning', 'statement', 'plan')", name="kind"),
+        Index("ix_letter_customer_sent", "customer_id", "sent_on"),
+    )
+
+
+class LetterInvoice(Base):
+    """An invoice a letter claimed, with the amounts as the letter stated them."""
+
+    __tablename__ = "letter_invoice"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"))
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"))
+    open_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    interest_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    compensation_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    letter: Mapped[Letter] = relationship(back_populates="lines")
+
+    __table_args__ = (
+        UniqueConstraint("letter_id", "invoice_id"),
+        Index("ix_letter_invoice_invoice", "invoice_id"),
     )
