@@ -55,3 +55,13 @@ def resources_dir() -> Path:
 
 def font_path(name: str = "DejaVuSans.ttf") -> Path:
     return resources_dir() / "fonts" / name
+
+
+def current_user() -> str:
+    """Who is working: the operating-system user name (recorded with letters and log entries)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
