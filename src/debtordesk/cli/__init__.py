@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from debtordesk import __version__
+from debtordesk.cli import interest as interest_cmd
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     aging.add_argument("--buckets", type=_limits_arg, default=(30, 60, 90), metavar="30,60,90")
     aging.add_argument("--basis", choices=("due", "issue"), default="due")
     aging.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    interest_cmd.add_parser(sub, common)
     return parser
 
 
@@ -211,6 +213,7 @@ COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
     "aging": cmd_aging,
+    "interest": interest_cmd.run,
 }
 
 
