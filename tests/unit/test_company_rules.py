@@ -56,7 +56,7 @@ def test_any_bban_with_computed_check_digits_is_valid(bban):
 
 
 def test_regimes_have_labels_and_uk_is_first():
-    assert REGIMES[0] == "uk" and set(REGIMES) == {"uk", "eu", "none"}
+    assert REGIMES[0] == "uk" and set(REGIMES) == {"uk", "de", "eu", "none"}
     assert "Late Payment of Commercial Debts" in LATE_PAYMENT_REGIMES["uk"]
 
 

@@ -10,13 +10,12 @@ import re
 from dataclasses import dataclass, field
 
 from debtordesk.domain.customers import valid_email
+from debtordesk.domain.interest import REGIMES as INTEREST_REGIMES
 from debtordesk.domain.money import MoneyError, check_currency
 
 # key -> what the user reads; the first one is the default
 LATE_PAYMENT_REGIMES: dict[str, str] = {
-    "uk": "UK — Late Payment of Commercial Debts Act",
-    "eu": "EU — Late Payment Directive (8 points over the reference rate)",
-    "none": "None — do not charge interest",
+    key: INTEREST_REGIMES[key] for key in ("uk", "de", "eu", "none")  # "contract" is agreed per customer
 }
 REGIMES = tuple(LATE_PAYMENT_REGIMES)
 COMMON_CURRENCIES = ("GBP", "EUR", "USD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "CAD", "AUD", "JPY")

@@ -7,10 +7,12 @@ plus a message per field that is wrong, each a sentence meant for the user.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
 
+from debtordesk.domain.interest import REGIMES as INTEREST_REGIMES
 from debtordesk.domain.money import MoneyError, parse_amount
 from debtordesk.domain.problems import FieldErrors
 
@@ -23,7 +25,8 @@ LIMITS = {"ref": 50, "name": 200, "contact_person": 200, "email": 200, "phone": 
 LABELS = {"ref": "Reference", "name": "Name", "contact_person": "Contact person", "email": "E-mail",
           "phone": "Phone", "address_line1": "Address", "address_line2": "Address (second line)",
           "postcode": "Postcode", "city": "City", "country": "Country", "language": "Language",
-          "kind": "Kind", "terms_days": "Payment terms", "credit_limit": "Credit limit", "notes": "Notes"}
+          "kind": "Kind", "terms_days": "Payment terms", "credit_limit": "Credit limit", "notes": "Notes",
+          "late_payment_regime": "Late-payment interest", "contract_rate": "Contract rate"}
 
 
 @dataclass
@@ -55,7 +58,7 @@ def check_customer(raw: dict[str, str], currency: str) -> CheckedCustomer:
     """Check typed values; `credit_limit` is read in `currency` (the company's base currency)."""
     out = CheckedCustomer()
     text = {k: (raw.get(k) or "").strip() for k in (*LIMITS, "country", "language", "kind", "terms_days",
-                                                    "credit_limit")}
+                                                    "credit_limit", "late_payment_regime", "contract_rate")}
     for key, limit in LIMITS.items():
         if len(text[key]) > limit:
             out.errors[key] = f"at most {limit} characters are allowed here (this has {len(text[key])})"
@@ -92,4 +95,25 @@ def check_customer(raw: dict[str, str], currency: str) -> CheckedCustomer:
             if limit < 0:
                 out.errors["credit_limit"] = "a credit limit cannot be negative (leave it empty for no limit)"
             out.values["credit_limit_minor"] = limit
+    _check_interest(text, out)
     return out
+
+
+def _check_interest(text: dict[str, str], out: CheckedCustomer) -> None:
+    """The customer's own late-payment regime ("" follows the company) and contract rate."""
+    regime = text["late_payment_regime"].lower()
+    if regime and regime not in INTEREST_REGIMES:
+        out.errors["late_payment_regime"] = (f"'{regime}' is not a late-payment regime; use one of "
+                                             + ", ".join(INTEREST_REGIMES) + " (or leave it empty)")
+    out.values["late_payment_regime"] = regime
+    rate = text["contract_rate"].replace(",", ".").rstrip("%").strip()
+    if rate:
+        try:
+            value = Decimal(rate)
+            if not Decimal(0) <= value <= Decimal(100):
+                raise InvalidOperation
+        except InvalidOperation:
+            out.errors["contract_rate"] = f"'{text['contract_rate']}' must be a yearly rate such as 8 or 8.5 (percent)"
+    elif regime == "contract":
+        out.errors["contract_rate"] = "the contract rate is required when interest follows the contract"
+    out.values["contract_rate"] = rate

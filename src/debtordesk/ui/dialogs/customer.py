@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from debtordesk.db.engine import Database
 from debtordesk.domain.customers import LABELS, MAX_TERMS_DAYS
+from debtordesk.domain.interest import REGIMES as INTEREST_REGIMES
 from debtordesk.domain.problems import FieldErrors, UserError
 from debtordesk.services.company import base_currency
 from debtordesk.services.customers import CustomerForm, blank_form, read_form, save_customer
@@ -73,6 +74,17 @@ class CustomerDialog(QDialog):
         limit.setPlaceholderText(f"no limit ({self.currency})")
         self.inputs["credit_limit"] = right.add("credit_limit", f"{LABELS['credit_limit']} ({self.currency})",
                                                 limit, "Leave empty for no limit.")
+        regime = QComboBox(self)
+        regime.addItem("As the company (Settings)", "")
+        for code, text in INTEREST_REGIMES.items():
+            regime.addItem(text, code)
+        regime.setCurrentIndex(max(0, regime.findData(v["late_payment_regime"])))
+        self.inputs["late_payment_regime"] = right.add(
+            "late_payment_regime", LABELS["late_payment_regime"], regime,
+            "The law (or contract) under which final demands claim interest from this customer.")
+        rate = QLineEdit(v["contract_rate"], self)
+        rate.setPlaceholderText("% a year, only for a contract rate")
+        self.inputs["contract_rate"] = right.add("contract_rate", LABELS["contract_rate"], rate)
         notes_form = FieldForm(self)
         notes = QPlainTextEdit(v["notes"], self)
         notes.setFixedHeight(70)
