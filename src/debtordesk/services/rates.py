@@ -74,7 +74,7 @@ def _check_rate(rate_text: str) -> Decimal:
 
 
 def add_rate(session: Session, key: str, effective_from: date, rate_text: str, note: str = "") -> None:
-    """Add a rate in force from `effective_from` (one transaction). Refuses a date the user already
+    """Add a rate in force from `effective_from` (in the caller's transaction). Refuses a date the user already
     added a rate for; on a shipped date the added rate replaces the shipped one."""
     _check_key(key)
     rate = _check_rate(rate_text)
@@ -90,11 +90,11 @@ def add_rate(session: Session, key: str, effective_from: date, rate_text: str, n
                                              f"{TABLE_LABELS[key]} table ({taken.rate}%); delete it first "
                                              "to enter a different one"})
     session.add(RateRow(table_key=key, effective_from=effective_from, rate=str(rate), note=note))
-    session.commit()
+    session.flush()
 
 
 def delete_rate(session: Session, key: str, effective_from: date) -> None:
-    """Delete a rate the user added (one transaction); shipped rates cannot be deleted."""
+    """Delete a rate the user added (in the caller's transaction); shipped rates cannot be deleted."""
     _check_key(key)
     row = session.scalar(select(RateRow).where(RateRow.table_key == key, RateRow.effective_from == effective_from))
     if row is None:
@@ -105,7 +105,7 @@ def delete_rate(session: Session, key: str, effective_from: date) -> None:
                 "rate for the same date: yours is used instead.")
         raise UserError(f"There is no rate from {day} in the {TABLE_LABELS[key]} table to delete.")
     session.delete(row)
-    session.commit()
+    session.flush()
 
 
 def list_rates(session: Session, key: str) -> list[tuple[date, Decimal, str, str]]:
