@@ -20,3 +20,21 @@ def add_invoice(session, customer, number, issue, due, amount_minor, currency="G
     session.add(inv)
     session.flush()
     return inv
+
+
+def dunning_books(db) -> None:
+    """A UK company; Alder (business, £1,200 due 31 Jan 2026), Birch (on hold), Cedar (disputed)."""
+    from debtordesk.services.company import save_company
+
+    with db.transaction() as s:
+        save_company(s, {"name": "Kestrel Joinery Ltd", "address": "1 Mill Lane\nLeeds LS1 4AB",
+                         "late_payment_regime": "uk", "base_currency": "GBP",
+                         "account_number": "12345678", "sort_code": "20-00-00", "bank_name": "Barclays"})
+        alder = add_customer(s, "ALD", "Alder & Co")
+        alder.address_line1, alder.postcode, alder.city, alder.country = "4 High St", "YO1 7HH", "York", "GB"
+        birch = add_customer(s, "BIR", "Birch Ltd")
+        birch.on_hold = True
+        cedar = add_customer(s, "CED", "Cedar plc")
+        add_invoice(s, alder, "INV-1", "2026-01-01", "2026-01-31", 120000)
+        add_invoice(s, birch, "INV-2", "2026-01-01", "2026-01-31", 50000)
+        add_invoice(s, cedar, "INV-3", "2026-01-01", "2026-01-31", 70000).disputed = True

@@ -84,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     aging.add_argument("--basis", choices=("due", "issue"), default="due")
     aging.add_argument("--format", choices=("table", "csv", "json"), default="table")
     interest_cmd.add_parser(sub, common)
+
+    from debtordesk.cli import dunning
+
+    dunning.add_parser(sub, common, _date_arg)
     return parser
 
 
@@ -207,6 +211,12 @@ def cmd_gui(args) -> int:
     return run_gui(args.db, quit_after_first_paint=getattr(args, "quit_after_first_paint", False))
 
 
+def cmd_dunning(args) -> int:
+    from debtordesk.cli import dunning
+
+    return dunning.run(args, _open, _table)
+
+
 COMMANDS = {
     "gui": cmd_gui,
     "demo": cmd_demo,
@@ -214,6 +224,7 @@ COMMANDS = {
     "export": cmd_export,
     "aging": cmd_aging,
     "interest": interest_cmd.run,
+    "dunning": cmd_dunning,
 }
 
 

@@ -26,7 +26,7 @@ from debtordesk.services.correspondence import Kit
 from debtordesk.services.dunning_letters import (
     SentLetter,
     _customers,
-    compose,
+    pages,
     record_letter,
     reference,
     still_proposed,
@@ -135,8 +135,9 @@ def email_letters(session: Session, keys: Sequence[tuple[int, str, int]], as_of:
             if not valid_email(address):
                 outcome.failed.append((p.name, f"The e-mail address {address} of {p.name} is not valid."))
                 continue
-            letter = compose(p, customer, kit, as_of)
-            pdf = render_pdf([letter], kit.setup)
+            letters = pages(session, p, customer, kit, as_of)
+            letter = letters[0]
+            pdf = render_pdf(letters, kit.setup)
             name = attachment_name(p.level.name, reference(p, as_of))
             try:
                 mailer.send(address, letter.subject, email_text(letter), [(name, pdf)])

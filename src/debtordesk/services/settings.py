@@ -13,6 +13,7 @@ DEFAULTS: dict[str, str] = {
     "letters.window": "din5008",
     "letters.signatory": "",
     "letters.signatory_title": "Credit control",
+    "letters.attach_statement": "",
     "dunning.minimum": "5.00",
     "smtp.host": "",
     "smtp.port": "587",
@@ -42,4 +43,4 @@ def put_settings(session: Session, values: dict[str, str]) -> None:
             session.add(Setting(key=key, value=str(value)))
         else:
             row.value = str(value)
-    session.commit()
+    session.flush()

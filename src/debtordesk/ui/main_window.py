@@ -26,17 +26,17 @@ from debtordesk.ui.record_actions import RecordActions
 from debtordesk.ui.views.aging import AgingView
 from debtordesk.ui.views.coming import ComingSoonView
 from debtordesk.ui.views.customers import CustomersView
+from debtordesk.ui.views.dunning import DunningView
 from debtordesk.ui.views.invoices import InvoicesView
 from debtordesk.ui.views.payments import PaymentsView
+from debtordesk.ui.views.settings import SettingsView
 from debtordesk.ui.workers import TaskRunner
 
 # (sidebar name, what the page will hold) for screens that are still to come
 COMING = {
     "Today": "Your worklist: follow-ups, promises and instalments due, reminders waiting.\n"
              "Until then, the Aging screen shows who owes what and how late.",
-    "Dunning": "Reminders, final demands and legal notices, printed in one batch.",
     "Payment plans": "Instalment schedules with an agreement letter.",
-    "Settings": "Your company details, bank account and reminder levels.",
 }
 PAGES = ["Today", "Customers", "Invoices", "Payments", "Aging", "Dunning", "Payment plans", "Settings"]
 
@@ -61,8 +61,12 @@ class MainWindow(QMainWindow):
         self.customers_view = CustomersView(db, today, self)
         self.invoices_view = InvoicesView(db, today, self)
         self.payments_view = PaymentsView(db, today, self)
+        self.dunning_view = DunningView(db, today, self.tasks, self)
+        self.settings_view = SettingsView(db, today, self)
+        self.dunning_view.customer_requested.connect(self.show_customer)
+        self.dunning_view.letters_recorded.connect(lambda: self.refresh(skip_dunning=True))
         built = {"Aging": self.aging_view, "Customers": self.customers_view, "Invoices": self.invoices_view,
-                 "Payments": self.payments_view}
+                 "Payments": self.payments_view, "Dunning": self.dunning_view, "Settings": self.settings_view}
         for name in PAGES:
             self.pages.addWidget(built.get(name) or ComingSoonView(name, COMING[name], self))
         self.sidebar.currentRowChanged.connect(self._page_changed)
@@ -172,9 +176,12 @@ class MainWindow(QMainWindow):
     def current_page(self) -> str:
         return PAGES[self.pages.currentIndex()]
 
-    def refresh(self) -> None:
+    def refresh(self, skip_dunning: bool = False) -> None:
         """Read everything shown again (after a change, or F5)."""
-        for view in (self.customers_view.list, self.invoices_view, self.payments_view):
+        views = [self.customers_view.list, self.invoices_view, self.payments_view]
+        if not skip_dunning:
+            views.append(self.dunning_view)
+        for view in views:
             if view.loaded:
                 view.refresh()
         self.aging_view.load(self.tasks)

@@ -22,6 +22,7 @@ class RecordActions(QObject):
         self.connect_payments(window.payments_view)
         customers.detail.add_tab("Invoices", self._customer_invoices, 1)
         customers.detail.add_tab("Payments", self._customer_payments, 2)
+        customers.detail.add_tab("Letters", self._customer_letters, 4)
 
     def connect_invoices(self, view: InvoicesView) -> None:
         view.open_customer.connect(self.window.show_customer)
@@ -44,6 +45,11 @@ class RecordActions(QObject):
         self.connect_payments(view)
         view.reload()
         return view
+
+    def _customer_letters(self, customer_id: int):
+        from debtordesk.ui.views.letters import CustomerLettersView
+
+        return CustomerLettersView(self.window.db, customer_id, self.window.today)
 
     def new_invoice(self, customer_id: int | None = None) -> None:
         if edit_invoice(self.window, self.window.db, self.window.today, customer_id=customer_id) is not None:

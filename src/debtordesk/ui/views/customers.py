@@ -150,8 +150,7 @@ class CustomerDetail(QWidget):
         self.details.setContentsMargins(8, 8, 8, 8)
         self.tabs.addTab(self.details, "Details")
         self.tab_factories: dict[str, Callable[[int], QWidget]] = {}
-        for name, text in (("Activity", "Calls, e-mails, visits and notes for this customer will be logged here."),
-                           ("Letters", "Reminders and demands sent to this customer will be kept here.")):
+        for name, text in (("Activity", "Calls, e-mails, visits and notes for this customer will be logged here."),):
             label = QLabel(text, self)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setWordWrap(True)

@@ -1,0 +1,279 @@
+"""Dunning runs: who gets which letter as of a date (rules in domain.dunning), the interest and
+compensation each letter claims (domain.interest), and the policy the user edits.
+
+Amounts are what is open today (the ledger's open amounts); the as-of date decides how late each
+invoice is and the date the interest runs to.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from debtordesk.db.models import (
+    Allocation,
+    CompanyProfile,
+    Customer,
+    DunningLevel,
+    Invoice,
+    Letter,
+    LetterInvoice,
+    Payment,
+)
+from debtordesk.domain.dunning import (
+    DEFAULT_POLICY,
+    Account,
+    Decision,
+    LastLetter,
+    Level,
+    OverdueItem,
+    check_policy,
+    decide,
+)
+from debtordesk.domain.interest import InterestResult, effective_regime, late_payment
+from debtordesk.domain.money import format_money, minor_digits, parse_amount, round_half_up
+from debtordesk.domain.problems import FieldErrors, UserError
+from debtordesk.domain.progress import Cancelled, Progress, Report, ShouldCancel
+from debtordesk.services.company import base_currency
+from debtordesk.services.rates import rate_tables
+from debtordesk.services.settings import get_setting
+
+
+@dataclass
+class Line:
+    """One invoice a letter claims."""
+
+    invoice_id: int
+    number: str
+    issue_date: date
+    due_date: date
+    amount_minor: int
+    open_minor: int
+    days_overdue: int
+    interest: InterestResult | None = None
+
+    @property
+    def paid_minor(self) -> int:
+        return self.amount_minor - self.open_minor
+
+    @property
+    def interest_minor(self) -> int:
+        return self.interest.interest_minor if self.interest else 0
+
+    @property
+    def compensation_minor(self) -> int:
+        return self.interest.compensation_minor if self.interest else 0
+
+
+@dataclass
+class Proposal:
+    """One account (a customer in one currency) in a run: the letter proposed, or why none."""
+
+    customer_id: int
+    ref: str
+    name: str
+    currency: str
+    level: Level | None
+    lines: list[Line] = field(default_factory=list)
+    days_overdue: int = 0
+    pay_by: date | None = None
+    reason: str = ""
+    previous: LastLetter | None = None
+    regime: str = "none"  # the effective regime (uk, de-b2b, de-b2c, eu, contract, none)
+    fee_minor: int = 0
+    email: str = ""
+    language: str = "en"
+
+    @property
+    def proposed(self) -> bool:
+        return self.level is not None
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return (self.customer_id, self.currency)
+
+    @property
+    def open_minor(self) -> int:
+        return sum(x.open_minor for x in self.lines)
+
+    @property
+    def interest_minor(self) -> int:
+        return sum(x.interest_minor for x in self.lines)
+
+    @property
+    def compensation_minor(self) -> int:
+        return sum(x.compensation_minor for x in self.lines)
+
+    @property
+    def total_minor(self) -> int:
+        return self.open_minor + self.interest_minor + self.compensation_minor + self.fee_minor
+
+
+# --- the policy -----------------------------------------------------------------------------------
+
+def load_policy(session: Session) -> tuple[Level, ...]:
+    """The user's levels, or the default policy when none has been saved."""
+    rows = session.scalars(select(DunningLevel).order_by(DunningLevel.position)).all()
+    if not rows:
+        return DEFAULT_POLICY
+    return tuple(Level(r.position, r.key, r.name, r.days_overdue, r.min_days_since_previous,
+                       Decimal(r.fee or "0"), r.channel, r.claims_interest, r.deadline_days) for r in rows)
+
+
+def policy_rows(levels: Sequence[Level]) -> list[dict]:
+    """Levels as the editor shows them (strings), the input of save_policy."""
+    return [dict(key=lv.key, name=lv.name, days_overdue=str(lv.days_overdue),
+                 min_days_since_previous=str(lv.min_days_since_previous),
+                 fee="" if not lv.fee else f"{lv.fee:.2f}", channel=lv.channel,
+                 claims_interest=lv.claims_interest, deadline_days=str(lv.deadline_days)) for lv in levels]
+
+
+def save_policy(session: Session, rows: Sequence[dict]) -> tuple[Level, ...]:
+    """Replace the policy with the checked rows (all or nothing)."""
+    levels = check_policy(rows)
+    for old in session.scalars(select(DunningLevel)).all():
+        session.delete(old)
+    session.flush()
+    for lv in levels:
+        session.add(DunningLevel(position=lv.position, key=lv.key, name=lv.name, days_overdue=lv.days_overdue,
+                                 min_days_since_previous=lv.min_days_since_previous,
+                                 fee="" if not lv.fee else f"{lv.fee:.2f}", channel=lv.channel,
+                                 claims_interest=lv.claims_interest, deadline_days=lv.deadline_days))
+    session.flush()
+    return levels
+
+
+def minimum_minor(session: Session, currency: str) -> int:
+    """The minimum overdue balance worth a letter, in `currency` minor units (the same figure is
+    used for every currency)."""
+    text = get_setting(session, "dunning.minimum") or "0"
+    try:
+        return round_half_up(Decimal(text) * (10 ** minor_digits(currency)))
+    except ArithmeticError:
+        return 0
+
+
+def check_minimum(text: str) -> str:
+    try:
+        parse_amount(text or "0", "EUR")
+    except UserError:
+        raise FieldErrors({"dunning.minimum": "The minimum balance must be an amount like 5.00."}) from None
+    return text or "0"
+
+
+def fee_minor(level: Level, currency: str) -> int:
+    return round_half_up(level.fee * (10 ** minor_digits(currency))) if level.fee else 0
+
+
+# --- the run ------------------------------------------------------------------------------------------
+
+def _last_letters(session: Session, customer_ids: set[int]) -> dict[tuple[int, str], LastLetter]:
+    if not customer_ids:
+        return {}
+    latest = (select(Letter.customer_id, Letter.currency, func.max(Letter.id).label("id"))
+              .where(Letter.kind == "dunning", Letter.customer_id.in_(customer_ids))
+              .group_by(Letter.customer_id, Letter.currency).subquery())
+    rows = session.execute(
+        select(Letter.id, Letter.customer_id, Letter.currency, Letter.level_position, Letter.level_name,
+               Letter.sent_on).join(latest, latest.c.id == Letter.id)).all()
+    invoices: dict[int, set[int]] = defaultdict(set)
+    if rows:
+        for lid, iid in session.execute(select(LetterInvoice.letter_id, LetterInvoice.invoice_id)
+                                        .where(LetterInvoice.letter_id.in_([r.id for r in rows]))):
+            invoices[lid].add(iid)
+    return {(r.customer_id, r.currency): LastLetter(r.level_position or 0, r.level_name, r.sent_on,
+                                                    frozenset(invoices[r.id])) for r in rows}
+
+
+def _payments_by_invoice(session: Session, invoice_ids: list[int], as_of: date) -> dict[int, list[tuple[date, int]]]:
+    found: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for chunk in range(0, len(invoice_ids), 500):
+        ids = invoice_ids[chunk:chunk + 500]
+        q = (select(Allocation.invoice_id, Payment.date, Allocation.amount_minor)
+             .join(Payment, Payment.id == Allocation.payment_id)
+             .where(Allocation.invoice_id.in_(ids), Payment.date <= as_of))
+        for iid, day, amount in session.execute(q):
+            found[iid].append((day, int(amount)))
+    return found
+
+
+def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | None = None,
+                report: Report | None = None, should_cancel: ShouldCancel | None = None) -> list[Proposal]:
+    """Every account with something overdue as of `as_of`: the letter proposed or why none.
+
+    Proposed letters come first (highest level, then largest total), then the skipped accounts."""
+    policy = load_policy(session)
+    company = session.scalars(select(CompanyProfile).order_by(CompanyProfile.id).limit(1)).first()
+    company_regime = company.late_payment_regime if company else "uk"
+    company_rate = company.contract_rate if company else ""
+    q = (select(Invoice.id, Invoice.customer_id, Invoice.number, Invoice.issue_date, Invoice.due_date,
+                Invoice.amount_minor, Invoice.open_minor, Invoice.currency, Invoice.disputed)
+         .join(Customer, Customer.id == Invoice.customer_id)
+         .where(Invoice.open_minor > 0, Invoice.due_date < as_of, Customer.archived.is_(False)))
+    if customer_ids is not None:
+        q = q.where(Invoice.customer_id.in_(list(customer_ids)))
+    items: dict[tuple[int, str], list[OverdueItem]] = defaultdict(list)
+    for r in session.execute(q):
+        items[(r.customer_id, r.currency)].append(OverdueItem(r.id, r.number, r.issue_date, r.due_date,
+                                                              int(r.amount_minor), int(r.open_minor), r.disputed))
+    cids = {c for c, _ in items}
+    customers = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(cids)))} if cids else {}
+    last = _last_letters(session, cids)
+    decisions: list[Decision] = []
+    total = len(items)
+    for n, (key, its) in enumerate(items.items()):
+        if should_cancel is not None and should_cancel():
+            raise Cancelled()
+        cust = customers[key[0]]
+        account = Account(key[0], key[1], tuple(its), cust.on_hold, last.get(key))
+        decisions.append(decide(account, policy, as_of, minimum_minor(session, key[1]),
+                                lambda m, cur=key[1]: format_money(m, cur)))
+        if report is not None and n % 500 == 0:
+            report(Progress(n, total, "Deciding the next letter for each customer"))
+    claiming = [i.invoice_id for d in decisions if d.level and d.level.claims_interest for i in d.items]
+    paid = _payments_by_invoice(session, claiming, as_of)
+    tables = rate_tables(session) if claiming else {}
+    proposals = []
+    for d in decisions:
+        cust = customers[d.account.customer_id]
+        regime = effective_regime(cust.late_payment_regime or company_regime or "none", cust.kind)
+        rate_text = cust.contract_rate or company_rate
+        p = Proposal(cust.id, cust.ref, cust.name, d.account.currency, d.level, days_overdue=d.days_overdue,
+                     pay_by=d.pay_by, reason=d.reason, previous=d.previous, regime=regime, email=cust.email,
+                     language=cust.language or "en")
+        for i in d.items:
+            line = Line(i.invoice_id, i.number, i.issue_date, i.due_date, i.amount_minor, i.open_minor,
+                        (as_of - i.due_date).days)
+            if p.level is not None and p.level.claims_interest and regime != "none":
+                try:
+                    line.interest = late_payment(
+                        i.amount_minor, d.account.currency, i.due_date, as_of,
+                        cust.late_payment_regime or company_regime, cust.kind,
+                        payments=paid.get(i.invoice_id, ()), rates=tables,
+                        contract_rate=Decimal(rate_text) if rate_text else None)
+                except UserError as exc:  # e.g. no rate for the date: the letter waits, the user is told
+                    p.level, p.pay_by = None, None
+                    p.reason = f"The interest on {i.number} cannot be worked out: {exc}"
+            p.lines.append(line)
+        if p.level is not None:
+            p.fee_minor = fee_minor(d.level, d.account.currency)
+        proposals.append(p)
+    proposals.sort(key=lambda p: (not p.proposed, -(p.level.position if p.level else 0), -p.total_minor, p.name))
+    if report is not None:
+        report(Progress(total, total, "Proposals ready"))
+    return proposals
+
+
+def base_total(proposals: Sequence[Proposal], session: Session) -> str:
+    """The chosen letters' total in words for a confirmation, per currency."""
+    sums: dict[str, int] = defaultdict(int)
+    for p in proposals:
+        sums[p.currency] += p.total_minor
+    base = base_currency(session)
+    return ", ".join(format_money(v, c) for c, v in sorted(sums.items(), key=lambda kv: (kv[0] != base, kv[0])))
