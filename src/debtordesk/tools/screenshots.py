@@ -36,10 +36,19 @@ def main(argv: list[str] | None = None) -> int:
         for name in PAGES:
             window.show_page(name)
             app.processEvents()
+            window.tasks.wait()  # screens that load on first show do it off the UI thread
+            app.processEvents()
             if name == "Customers":  # a customer with something overdue, as a user would pick
                 window.customers_view.list.table.selectRow(1)
                 app.processEvents()
             target = args.out / f"{name.lower().replace(' ', '-')}.png"
+            window.grab().save(str(target))
+            print(target)
+        tabs = window.settings_view.tabs
+        for i in range(tabs.count()):
+            tabs.setCurrentIndex(i)
+            app.processEvents()
+            target = args.out / f"settings-{tabs.tabText(i).lower().replace(' ', '-')}.png"
             window.grab().save(str(target))
             print(target)
         for target in _dialogs(window, args.out):

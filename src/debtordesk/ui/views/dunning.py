@@ -156,12 +156,14 @@ class DunningView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.resizeColumnsToContents()
         header.setStretchLastSection(True)
+        self.table.setColumnHidden(10, not self.proxy.show_skipped)
         self._update_summary()
 
     def _toggle_skipped(self, on: bool) -> None:
         QSettings().setValue("dunning/show_skipped", on)
         self.proxy.show_skipped = on
         self.proxy.invalidate()
+        self.table.setColumnHidden(10, not on)
 
     def _update_summary(self) -> None:
         proposals = self.model.proposals

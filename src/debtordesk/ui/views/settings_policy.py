@@ -55,6 +55,7 @@ class PolicyEditor(QWidget):
                 self.table.horizontalHeaderItem(c).setToolTip(TIPS[key])
         self.table.verticalHeader().setVisible(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()

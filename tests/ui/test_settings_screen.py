@@ -1,0 +1,81 @@
+from datetime import date
+
+import pytest
+from helpers import dunning_books
+
+from debtordesk.services.correspondence import template_for
+from debtordesk.services.dunning import load_policy
+from debtordesk.services.rates import list_rates
+from debtordesk.ui.app import make_app
+from debtordesk.ui.views.settings import SettingsView
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def settings(qtbot, db, monkeypatch):
+    make_app()
+    dunning_books(db)
+    monkeypatch.setattr("debtordesk.ui.views.settings_policy.tell", lambda *a, **k: None)
+    monkeypatch.setattr("debtordesk.ui.views.settings_letters.tell", lambda *a, **k: None)
+    view = SettingsView(db, TODAY)
+    qtbot.addWidget(view)
+    view.show()
+    view.ensure_loaded()
+    return view
+
+
+def test_policy_refusal_names_the_level_and_saves_nothing(settings, db):
+    editor = settings.policy
+    editor.table.item(1, 1).setText("5")  # Reminder 2 earlier than Reminder 1
+    assert editor.save() is False
+    assert editor.errors.text() == "Level 2 must come later than level 1 (7 days overdue)."
+    with db.session() as s:
+        assert load_policy(s)[1].days_overdue == 21
+    editor.table.item(1, 1).setText("28")
+    editor.table.item(1, 4).setText("5.00")
+    assert editor.save() is True
+    with db.session() as s:
+        level = load_policy(s)[1]
+    assert level.days_overdue == 28 and str(level.fee) == "5.00"
+
+
+def test_template_errors_show_their_line_and_cannot_be_saved(settings, qtbot, db):
+    letters = settings.letters
+    letters.body.setPlainText("{{ salutation }}\n\nYou owe {{ customer.nmae }}.")
+    qtbot.waitUntil(lambda: "Line 3" in letters.preview_text(), timeout=3000)
+    assert "customer.nmae" in letters.preview_text() or "nmae" in letters.preview_text()
+    assert not letters.save_button.isEnabled()
+    letters.body.setPlainText("{{ salutation }}\n\n{{ customer.name }}, your account is overdue.")
+    qtbot.waitUntil(lambda: "Alder" in letters.preview_text() or "your account is overdue" in
+                    letters.preview_text(), timeout=3000)
+    assert letters.save() is True
+    with db.session() as s:
+        assert "your account is overdue" in template_for(s, "reminder-1", "en").body
+    letters.reset()
+    with db.session() as s:
+        assert "your account is overdue" not in template_for(s, "reminder-1", "en").body
+
+
+def test_a_newer_rate_is_added_and_a_bad_one_explained(settings, db):
+    rates = settings.rates
+    rates.table_key.setCurrentIndex(rates.table_key.findData("boe"))
+    rates.new_rate.setText("abc")
+    rates.add()
+    assert not rates.error.isHidden() and "abc" in rates.error.text()
+    rates.new_rate.setText("3.50")
+    rates.add()
+    assert rates.error.isHidden()
+    with db.session() as s:
+        added = [r for r in list_rates(s, "boe") if r[2] == "added"]
+    assert [(r[0], str(r[1])) for r in added] == [(TODAY, "3.50")]
+    assert rates.table.item(0, 2).text() == "added by you"
+
+
+def test_shipped_rates_cannot_be_deleted(settings, monkeypatch):
+    told = []
+    monkeypatch.setattr("debtordesk.ui.views.settings.tell", lambda _w, text, *a: told.append(text))
+    rates = settings.rates
+    rates.table.selectRow(0)
+    rates.delete()
+    assert told and "came with DebtorDesk" in told[0]
