@@ -40,7 +40,8 @@ class Statement:
     end: date
     opening_minor: int
     entries: list[Entry] = field(default_factory=list)
-    aging: list[int] = field(default_factory=list)  # not yet due, then one per bucket
+    aging: list[int] = field(default_factory=list)  # not yet due, then one per overdue bucket
+    open_count: int = 0  # invoices with something left to pay
 
     @property
     def closing_minor(self) -> int:
@@ -85,7 +86,8 @@ def statement(session: Session, customer_id: int, currency: str, end: date, star
     for due, open_minor in session.execute(select(Invoice.due_date, Invoice.open_minor)
                                            .where(*inv, Invoice.open_minor > 0, Invoice.issue_date <= end)):
         days = (end - due).days
-        aging[0 if days <= 0 else 1 + bucket_index(days, LIMITS)] += int(open_minor)
+        aging[bucket_index(days, LIMITS)] += int(open_minor)
+        out.open_count += 1
     out.aging = aging
     return out
 
@@ -105,14 +107,14 @@ def statement_letter(st: Statement, customer: Customer, kit: Kit, *, cover: bool
     ledger = model.Table((words["date"], words["description"], words["debit"], words["credit"], words["balance"]),
                          tuple(rows), ("l", "l", "r", "r", "r"), words["statement_title"],
                          ("", words["closing"], "", "", format_money(st.closing_minor, st.currency, loc)))
-    heads = [words["current"]] + [label.capitalize() for label in bucket_labels(LIMITS)]
+    heads = [words["current"]] + [label.capitalize() for label in bucket_labels(LIMITS)[1:]]
     aging = model.Table(tuple(heads), (tuple(format_money(a, st.currency, loc) for a in st.aging),),
                         tuple("r" for _ in heads), words["aging_title"])
     subject, body, closing = f"{words['statement_title']} — {customer.name}", (), ()
     if cover:
         values = base_context(customer, kit, st.end, st.currency)
         values.update(total=format_money(st.closing_minor, st.currency, loc), open_total=format_money(
-            sum(st.aging), st.currency, loc), invoice_count=sum(1 for e in st.entries if e.kind == "invoice"))
+            sum(st.aging), st.currency, loc), invoice_count=st.open_count)
         subject, body, closing = fill(kit.words("statement", lang), values)
     return model.Letter(
         letterhead=kit.letterhead(lang), recipient=recipient(customer, kit.home_country, lang),
