@@ -1,7 +1,6 @@
 from datetime import date
 
 import pytest
-from helpers import dunning_books
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QMessageBox
@@ -12,6 +11,7 @@ from debtordesk.ui.app import make_app
 from debtordesk.ui.views.dunning import DunningView
 from debtordesk.ui.views.letters import CustomerLettersView
 from debtordesk.ui.workers import TaskRunner
+from helpers import dunning_books
 
 AS_OF = date(2026, 3, 10)
 

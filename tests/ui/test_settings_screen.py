@@ -1,13 +1,13 @@
 from datetime import date
 
 import pytest
-from helpers import dunning_books
 
 from debtordesk.services.correspondence import template_for
 from debtordesk.services.dunning import load_policy
 from debtordesk.services.rates import list_rates
 from debtordesk.ui.app import make_app
 from debtordesk.ui.views.settings import SettingsView
+from helpers import dunning_books
 
 TODAY = date(2026, 11, 24)
 

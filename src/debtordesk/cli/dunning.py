@@ -58,14 +58,13 @@ def run(args, open_db, table) -> int:
         if args.mark_sent:
             try:
                 with db.transaction() as s:
-                    sent = mark_sent(s, [(p.customer_id, p.currency, p.level.position) for p in chosen], as_of,
-                                     date.today())
+                    sent = mark_sent(s, [(p.customer_id, p.currency, p.level.position) for p in chosen], as_of)
             except Rejected as exc:
                 for problem in exc.problems:
                     print(problem, file=sys.stderr)
                 print("No letter was recorded as sent.", file=sys.stderr)
                 return 1
-            print(f"Recorded {len(sent)} letter(s) as sent on {date.today().isoformat()}.")
+            print(f"Recorded {len(sent)} letter(s) as sent on {as_of.isoformat()}, the date they carry.")
         return 0
     if args.format == "json":
         print(json.dumps({"as_of": as_of.isoformat(), "proposals": [proposal_json(p) for p in shown]},

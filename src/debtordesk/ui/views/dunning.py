@@ -222,7 +222,8 @@ class DunningView(QWidget):
         n = len(chosen)
         answer = QMessageBox.question(
             self, "Mark as sent",
-            f"Record {n} letter{'s' if n != 1 else ''} as sent today? A copy of each is kept with the customer "
+            f"Record {n} letter{'s' if n != 1 else ''} as sent on {self.selected_date():%d %B %Y}, the date they "
+            "carry? A copy of each is kept with the customer "
             "and the next run escalates from it.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes)
         if answer != QMessageBox.StandardButton.Yes:
@@ -230,12 +231,12 @@ class DunningView(QWidget):
         self.record(chosen)
 
     def record(self, chosen) -> None:
-        db, as_of, today = self.db, self.selected_date(), self.today
+        db, as_of = self.db, self.selected_date()
         keys = [(p.customer_id, p.currency, p.level.position) for p in chosen]
 
         def job(report, should_cancel):
             with db.transaction() as session:
-                return mark_sent(session, keys, as_of, today,
+                return mark_sent(session, keys, as_of, as_of,  # sent on the date the letters carry
                                  report=report, should_cancel=should_cancel)
 
         def done(sent) -> None:
