@@ -176,12 +176,14 @@ def generate(args: argparse.Namespace) -> dict[str, int]:
     cur.execute("BEGIN")
     cur.execute(
         "INSERT INTO company_profile (id, name, address, email, phone, vat_number, registration_number, "
-        "bank_name, iban, bic, account_number, sort_code, base_currency, late_payment_regime, logo_path, version) "
-        "VALUES (1, 'Benchmark Trading Ltd', '', '', '', '', '', '', '', '', '', '', 'GBP', 'uk', '', 1)")
+        "bank_name, iban, bic, account_number, sort_code, base_currency, late_payment_regime, logo_path, "
+        "contract_rate, version) "
+        "VALUES (1, 'Benchmark Trading Ltd', '', '', '', '', '', '', '', '', '', '', 'GBP', 'uk', '', '', 1)")
     cur.executemany(
         "INSERT INTO customer (id, ref, name, contact_person, email, phone, address_line1, address_line2, "
         "postcode, city, country, language, kind, credit_limit_minor, terms_days, on_hold, notes, archived, "
-        "created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", customers)
+        "created_at, version, late_payment_regime, contract_rate) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '')", customers)
 
     invoice_sql = (
         "INSERT INTO invoice (id, number, customer_id, issue_date, due_date, amount_minor, currency, description, "

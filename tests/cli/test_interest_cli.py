@@ -67,7 +67,7 @@ def test_rates_added_in_the_database_are_used(tmp_path):
 
     path = tmp_path / "books.sqlite3"
     db = open_database(f"sqlite:///{path}")
-    with db.session() as s:
+    with db.transaction() as s:
         add_rate(s, "boe", date(2026, 2, 5), "3.50")
     db.dispose()
     # interest from 2026-07-01 takes Bank Rate on 2026-06-30: 3.50% (added) + 8 = 11.50%
