@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -50,8 +51,7 @@ DEFAULT_POLICY: tuple[Level, ...] = (
 TEMPLATE_KEYS = ("reminder-1", "reminder-2", "final-demand", "letter-before-action")
 
 
-@dataclass(frozen=True)
-class OverdueItem:
+class OverdueItem(NamedTuple):  # a tuple: a run builds one per overdue invoice, often 100,000s
     invoice_id: int
     number: str
     issue_date: date

@@ -11,9 +11,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 
-from babel.core import UnknownLocaleError
+from babel.core import Locale, UnknownLocaleError
 from babel.numbers import format_currency, get_currency_name, get_currency_precision
 
 from debtordesk.domain.problems import UserError
@@ -81,10 +81,17 @@ def format_plain(minor: int, currency: str) -> str:
 
 def format_money(minor: int, currency: str, locale: str = "en_GB") -> str:
     """For people: '£1,234.50' or '1.234,50 €' through Babel (CLDR)."""
+    return format_currency(to_decimal(minor, currency), currency, locale=_locale(locale))
+
+
+@lru_cache(maxsize=64)
+def _locale(code: str) -> Locale:
+    """Parsed once: a letter batch formats 100,000s of amounts and parsing the locale each time
+    cost more than the formatting."""
     try:
-        return format_currency(to_decimal(minor, currency), currency, locale=locale)
-    except UnknownLocaleError:
-        return format_currency(to_decimal(minor, currency), currency, locale="en_GB")
+        return Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en_GB")
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,7 +124,13 @@ def _is_zero(value: object) -> bool:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def environment() -> _Sandbox:
+    """The one sandbox (Jinja environments are safe to share between threads once set up)."""
+    return _new_environment()
+
+
+def _new_environment() -> _Sandbox:
     env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
                    lstrip_blocks=True, extensions=[_TagLines])
     env.tests["zero"] = _is_zero
@@ -175,6 +181,7 @@ def paragraphs(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=128)  # a batch renders the same few templates for every letter
 def _compile(source: str):
     env = environment()
     try:

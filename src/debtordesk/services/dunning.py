@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from debtordesk.db.models import (
@@ -45,7 +45,7 @@ from debtordesk.services.rates import rate_tables
 from debtordesk.services.settings import get_setting
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One invoice a letter claims."""
 
@@ -203,6 +203,10 @@ def _payments_by_invoice(session: Session, invoice_ids: list[int], as_of: date) 
     return found
 
 
+def _day(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | None = None,
                 report: Report | None = None, should_cancel: ShouldCancel | None = None) -> list[Proposal]:
     """Every account with something overdue as of `as_of`: the letter proposed or why none.
@@ -212,18 +216,29 @@ def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | 
     company = session.scalars(select(CompanyProfile).order_by(CompanyProfile.id).limit(1)).first()
     company_regime = company.late_payment_regime if company else "uk"
     company_rate = company.contract_rate if company else ""
-    q = (select(Invoice.id, Invoice.customer_id, Invoice.number, Invoice.issue_date, Invoice.due_date,
-                Invoice.amount_minor, Invoice.open_minor, Invoice.currency, Invoice.disputed)
+    # dates read as stored and parsed with date.fromisoformat: several times faster than the
+    # generic Date conversion on 100,000s of rows (PostgreSQL hands over date objects already)
+    q = (select(Invoice.id, Invoice.customer_id, Invoice.number, type_coerce(Invoice.issue_date, String),
+                type_coerce(Invoice.due_date, String), Invoice.amount_minor, Invoice.open_minor, Invoice.currency,
+                Invoice.disputed)
          .join(Customer, Customer.id == Invoice.customer_id)
          .where(Invoice.open_minor > 0, Invoice.due_date < as_of, Customer.archived.is_(False)))
     if customer_ids is not None:
         q = q.where(Invoice.customer_id.in_(list(customer_ids)))
     items: dict[tuple[int, str], list[OverdueItem]] = defaultdict(list)
-    for r in session.execute(q):
-        items[(r.customer_id, r.currency)].append(OverdueItem(r.id, r.number, r.issue_date, r.due_date,
-                                                              int(r.amount_minor), int(r.open_minor), r.disputed))
+    for iid, cid, number, issued, due, amount, open_minor, currency, disputed in session.execute(q):
+        items[(cid, currency)].append(OverdueItem(iid, number, _day(issued), _day(due), amount, open_minor,
+                                                  bool(disputed)))
     cids = {c for c, _ in items}
-    customers = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(cids)))} if cids else {}
+    cq = select(Customer.id, Customer.ref, Customer.name, Customer.email, Customer.language, Customer.kind,
+                Customer.on_hold, Customer.late_payment_regime, Customer.contract_rate)
+    if customer_ids is not None:
+        cq = cq.where(Customer.id.in_(list(customer_ids)))
+    else:  # one query for every overdue customer (no parameter per id)
+        cq = cq.where(Customer.id.in_(select(Invoice.customer_id).where(Invoice.open_minor > 0,
+                                                                        Invoice.due_date < as_of)))
+    customers = {r.id: r for r in session.execute(cq)} if cids else {}
+    minimums: dict[str, int] = {}
     last = _last_letters(session, cids)
     decisions: list[Decision] = []
     total = len(items)
@@ -232,7 +247,9 @@ def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | 
             raise Cancelled()
         cust = customers[key[0]]
         account = Account(key[0], key[1], tuple(its), cust.on_hold, last.get(key))
-        decisions.append(decide(account, policy, as_of, minimum_minor(session, key[1]),
+        if key[1] not in minimums:
+            minimums[key[1]] = minimum_minor(session, key[1])
+        decisions.append(decide(account, policy, as_of, minimums[key[1]],
                                 lambda m, cur=key[1]: format_money(m, cur)))
         if report is not None and n % 500 == 0:
             report(Progress(n, total, "Deciding the next letter for each customer"))
@@ -247,10 +264,11 @@ def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | 
         p = Proposal(cust.id, cust.ref, cust.name, d.account.currency, d.level, days_overdue=d.days_overdue,
                      pay_by=d.pay_by, reason=d.reason, previous=d.previous, regime=regime, email=cust.email,
                      language=cust.language or "en")
+        claims = p.level is not None and p.level.claims_interest and regime != "none"
         for i in d.items:
             line = Line(i.invoice_id, i.number, i.issue_date, i.due_date, i.amount_minor, i.open_minor,
                         (as_of - i.due_date).days)
-            if p.level is not None and p.level.claims_interest and regime != "none":
+            if claims and p.level is not None:
                 try:
                     line.interest = late_payment(
                         i.amount_minor, d.account.currency, i.due_date, as_of,
@@ -264,7 +282,9 @@ def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | 
         if p.level is not None:
             p.fee_minor = fee_minor(d.level, d.account.currency)
         proposals.append(p)
-    proposals.sort(key=lambda p: (not p.proposed, -(p.level.position if p.level else 0), -p.total_minor, p.name))
+    keys = {id(p): (not p.proposed, -(p.level.position if p.level else 0), -p.total_minor, p.name)
+            for p in proposals}
+    proposals.sort(key=lambda p: keys[id(p)])
     if report is not None:
         report(Progress(total, total, "Proposals ready"))
     return proposals
