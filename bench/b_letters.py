@@ -63,7 +63,8 @@ def baseline(ctx: Context):
             rows = [["Invoice", "Date", "Due", "Amount", "Open"]] + [
                 [n, i, d, f"{a / 100:,.2f}", f"{o / 100:,.2f}"] for n, i, d, a, o in con.execute(
                     "SELECT number, issue_date, due_date, amount_minor, open_minor FROM invoice "
-                    "WHERE customer_id = ? AND open_minor > 0 AND due_date < ? AND disputed = 0", (cid, ctx.today.isoformat()))]
+                    "WHERE customer_id = ? AND open_minor > 0 AND due_date < ? AND disputed = 0",
+                    (cid, ctx.today.isoformat()))]
             story += [Paragraph(name, head), Paragraph(f"Payment reminder – account {ref}", head),
                       Paragraph("Dear Sir or Madam,", body),
                       Paragraph("According to our records the invoices below have not yet been paid.", body),

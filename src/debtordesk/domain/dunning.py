@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from debtordesk.domain.problems import FieldErrors
 
