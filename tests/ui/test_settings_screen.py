@@ -79,3 +79,27 @@ def test_shipped_rates_cannot_be_deleted(settings, monkeypatch):
     rates.table.selectRow(0)
     rates.delete()
     assert told and "came with DebtorDesk" in told[0]
+
+
+def test_company_details_are_checked_and_saved_with_a_logo(settings, db, tmp_path, monkeypatch):
+    monkeypatch.setattr("debtordesk.ui.views.settings_company.tell", lambda *a, **k: None)
+    company = settings.company
+    assert company.inputs["name"].text() == "Kestrel Joinery Ltd"
+    company.inputs["iban"].setText("GB00 WRONG")
+    (tmp_path / "logo.txt").write_text("not a picture")
+    company.logo.setText(str(tmp_path / "logo.txt"))
+    assert company.save() is False
+    assert "IBAN" in company.errors["iban"].text()
+    company.inputs["iban"].setText("")
+    assert company.save() is False
+    assert "is not a PNG or JPEG picture" in company.logo_error.text()
+    png = tmp_path / "logo.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    company.logo.setText(str(png))
+    company.inputs["name"].setText("Kestrel Joinery & Sons Ltd")
+    assert company.save() is True
+    from debtordesk.services.company import get_company
+
+    with db.session() as s:
+        saved = get_company(s)
+        assert (saved.name, saved.logo_path) == ("Kestrel Joinery & Sons Ltd", str(png))

@@ -60,3 +60,27 @@ def is_blank(session: Session) -> bool:
     """True for a database nobody has started yet: no company name and no customers."""
     name = session.scalar(select(CompanyProfile.name).order_by(CompanyProfile.id).limit(1))
     return not name and not session.scalar(select(select(Customer.id).exists()))
+
+
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+
+
+def set_logo(session: Session, path: str) -> None:
+    """Print `path` (a PNG or JPEG file) at the top of every letter; "" prints none.
+
+    The file is checked now, so a letter never goes out with a broken logo."""
+    path = (path or "").strip()
+    if path:
+        try:
+            with open(path, "rb") as f:
+                head = f.read(8)
+        except OSError as exc:
+            raise FieldErrors({"logo_path": f"the logo {path} cannot be read ({exc.strerror})"}) from None
+        if not any(head.startswith(magic) for magic in LOGO_TYPES):
+            raise FieldErrors({"logo_path": f"the logo {path} is not a PNG or JPEG picture"})
+    get_company(session).logo_path = path
+    session.flush()
+
+
+def logo_path(session: Session) -> str:
+    return session.scalar(select(CompanyProfile.logo_path).order_by(CompanyProfile.id).limit(1)) or ""

@@ -1,4 +1,4 @@
-"""The Settings screen: dunning policy, letters, interest rates, e-mail."""
+"""The Settings screen: company details, dunning policy, letters, interest rates, e-mail."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from debtordesk.domain.problems import FieldErrors, UserError, sentence
 from debtordesk.services.rates import TABLE_LABELS, add_rate, delete_rate, list_rates, shipped_table
 from debtordesk.ui.formatting import OVERDUE_COLOR, day
 from debtordesk.ui.messages import tell
+from debtordesk.ui.views.settings_company import CompanySettings
 from debtordesk.ui.views.settings_letters import LetterSettings
 from debtordesk.ui.views.settings_policy import PolicyEditor
 
@@ -175,10 +176,12 @@ class SettingsView(QWidget):
         if self.loaded:
             return
         self.loaded = True
+        self.company = CompanySettings(self.db, self)
         self.policy = PolicyEditor(self.db, self)
         self.letters = LetterSettings(self.db, self)
         self.rates = RatesEditor(self.db, self.today, self)
         self.email = EmailSettings(self.db, self)
+        self.tabs.addTab(self.company, "Company")
         self.tabs.addTab(self.policy, "Dunning")
         self.tabs.addTab(self.letters, "Letters")
         self.tabs.addTab(self.rates, "Interest rates")
@@ -186,6 +189,7 @@ class SettingsView(QWidget):
 
     def refresh(self) -> None:
         if self.loaded:
+            self.company.reload()
             self.policy.reload()
             self.letters.reload()
             self.rates.reload()
