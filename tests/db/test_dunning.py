@@ -128,3 +128,15 @@ def test_policy_refusals_name_the_level(books):
             save_policy(s, rows)
         assert e.value.errors == {"2.days_overdue": "Level 2 must come later than level 1 (7 days overdue)."}
         assert load_policy(s)[1].days_overdue == 21
+
+
+def test_a_level_fee_is_claimed_and_printed(books):
+    with books.transaction() as s:
+        rows = policy_rows(load_policy(s))
+        rows[0]["fee"] = "2.50"
+        save_policy(s, rows)
+    p = proposals(books, date(2026, 2, 10))["ALD"]
+    assert (p.fee_minor, p.total_minor) == (250, 120250)
+    with books.session() as s:
+        text = text_of(render_run(s, [p], date(2026, 2, 10)))
+    assert "Reminder fee" in text and "£2.50" in text and "£1,202.50" in text

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from debtordesk.db.engine import Database
 from debtordesk.domain.problems import Rejected
 from debtordesk.services.dunning import dunning_run
-from debtordesk.services.dunning_letters import mark_sent, render_run
 from debtordesk.ui.formatting import amounts
 from debtordesk.ui.messages import tell
 from debtordesk.ui.models.dunning import ProposalTableModel
@@ -200,6 +199,8 @@ class DunningView(QWidget):
         path = printout_path(f"letters-{as_of.isoformat()}-")
 
         def job(report, should_cancel):
+            from debtordesk.services.dunning_letters import render_run  # reportlab: loaded when first needed
+
             with db.session() as session:
                 pdf = render_run(session, chosen, as_of, report=report, should_cancel=should_cancel)
             path.write_bytes(pdf)
@@ -235,6 +236,8 @@ class DunningView(QWidget):
         keys = [(p.customer_id, p.currency, p.level.position) for p in chosen]
 
         def job(report, should_cancel):
+            from debtordesk.services.dunning_letters import mark_sent
+
             with db.transaction() as session:
                 return mark_sent(session, keys, as_of, as_of,  # sent on the date the letters carry
                                  report=report, should_cancel=should_cancel)

@@ -26,6 +26,7 @@ from debtordesk.services.statements import statement_pdf
 from debtordesk.ui.formatting import day, money
 from debtordesk.ui.messages import tell
 from debtordesk.ui.views.dunning import open_in_viewer, printout_path
+from debtordesk.ui.workers import TaskRunner
 
 HEADERS = ["Sent", "Letter", "Reference", "Total claimed", "Fingerprint (SHA-256)"]
 
@@ -34,6 +35,7 @@ class CustomerLettersView(QWidget):
     def __init__(self, db: Database, customer_id: int, today: date, parent=None):
         super().__init__(parent)
         self.db, self.customer_id, self.today = db, customer_id, today
+        self.tasks = TaskRunner(self)
         self.open_file: Callable[[Path], None] = open_in_viewer
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -101,12 +103,19 @@ class CustomerLettersView(QWidget):
         self.open_file(path)
 
     def print_statement(self) -> None:
-        try:
-            with self.db.session() as session:
-                pdf = statement_pdf(session, self.customer_id, self.today)
-        except UserError as exc:
-            tell(self, str(exc))
-            return
+        db, customer_id, today = self.db, self.customer_id, self.today
         path = printout_path("statement-")
-        path.write_bytes(pdf)
-        self.open_file(path)
+
+        def job(_report, _should_cancel):
+            with db.session() as session:
+                path.write_bytes(statement_pdf(session, customer_id, today))
+            return path
+
+        def failed(exc: Exception) -> None:
+            path.unlink(missing_ok=True)
+            if isinstance(exc, UserError):
+                tell(self, str(exc))
+            else:
+                self.tasks.show_error(exc)
+
+        self.tasks.run(job, label="Preparing the statement of account…", on_success=self.open_file, on_error=failed)

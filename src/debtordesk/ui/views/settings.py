@@ -27,9 +27,6 @@ from debtordesk.domain.problems import FieldErrors, UserError, sentence
 from debtordesk.services.rates import TABLE_LABELS, add_rate, delete_rate, list_rates, shipped_table
 from debtordesk.ui.formatting import OVERDUE_COLOR, day
 from debtordesk.ui.messages import tell
-from debtordesk.ui.views.settings_company import CompanySettings
-from debtordesk.ui.views.settings_letters import LetterSettings
-from debtordesk.ui.views.settings_policy import PolicyEditor
 
 
 class RatesEditor(QWidget):
@@ -176,6 +173,11 @@ class SettingsView(QWidget):
         if self.loaded:
             return
         self.loaded = True
+        # the letter tools (templates, reportlab) load when Settings is first opened, not at start-up
+        from debtordesk.ui.views.settings_company import CompanySettings
+        from debtordesk.ui.views.settings_letters import LetterSettings
+        from debtordesk.ui.views.settings_policy import PolicyEditor
+
         self.company = CompanySettings(self.db, self)
         self.policy = PolicyEditor(self.db, self)
         self.letters = LetterSettings(self.db, self)
