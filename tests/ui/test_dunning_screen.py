@@ -86,3 +86,10 @@ def test_mark_as_sent_records_and_the_letters_tab_reopens_the_copy(view, qtbot, 
 def test_moving_the_date_changes_the_proposal(view, qtbot):
     view.as_of.setDate(QDate(2026, 2, 5))  # 5 days overdue: not yet
     qtbot.waitUntil(lambda: "0 letters proposed" in view.summary.text(), timeout=10_000)
+
+
+def test_the_proposal_model_passes_the_model_tester(view, qtmodeltester):
+    view.show_skipped.setChecked(True)
+    qtmodeltester.check(view.model)
+    qtmodeltester.check(view.proxy)
+    view.show_skipped.setChecked(False)

@@ -6,6 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QApplication
 
+from debtordesk.domain.dunning import CHANNELS
 from debtordesk.services.dunning import Proposal
 from debtordesk.ui.formatting import day, money
 
@@ -56,6 +57,9 @@ class ProposalTableModel(QAbstractTableModel):
             if col == 3:
                 return "\n".join(f"{x.number}: {money(x.open_minor, p.currency)}, {x.days_overdue} days overdue"
                                  for x in p.lines) or None
+            if col == 1 and p.level is not None and p.level.channel != "letter":
+                return ("Send by e-mail (E-mail chosen letters…)" if p.level.channel == "email"
+                        else "Send by post and by e-mail")
             if col == 10 or not p.proposed:
                 return p.reason or None
         if role != Qt.ItemDataRole.DisplayRole:
@@ -63,7 +67,9 @@ class ProposalTableModel(QAbstractTableModel):
         if col == 0:
             return f"{p.name} ({p.ref})"
         if col == 1:
-            return p.level.name if p.level else "—"
+            if p.level is None:
+                return "—"
+            return p.level.name + ("" if p.level.channel == "letter" else f" · {CHANNELS[p.level.channel].lower()}")
         if col == 2:
             return str(p.days_overdue) if p.lines else ""
         if col == 3:
