@@ -77,6 +77,7 @@ class AgingRow:
     currency: str
     buckets: list[int]
     unapplied: int = 0
+    customer_id: int = 0
 
     @property
     def total(self) -> int:
@@ -135,7 +136,7 @@ def build_report(
     def row(cid: int, cur: str) -> AgingRow:
         if (cid, cur) not in rows:
             ref, name = customers[cid]
-            rows[(cid, cur)] = AgingRow(ref, name, cur, [0] * n)
+            rows[(cid, cur)] = AgingRow(ref, name, cur, [0] * n, customer_id=cid)
         return rows[(cid, cur)]
 
     for cid, cur, idx, amount in open_amounts:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, func, select, union_all
@@ -20,6 +21,7 @@ from debtordesk.domain.aging import (
     DEFAULT_LIMITS,
     AgingReport,
     BucketError,
+    bucket_index,
     bucket_start_dates,
     build_report,
     check_limits,
@@ -107,3 +109,39 @@ def aging_report(
         ((cid, cur, int(b), int(amount)) for cid, cur, b, amount in opens),
         ((cid, cur, amount) for (cid, cur), amount in credit.items()),
     )
+
+
+@dataclass(frozen=True)
+class OpenItemAsOf:
+    invoice_id: int
+    number: str
+    issue_date: date
+    due_date: date
+    amount_minor: int
+    open_minor: int  # open as of the date
+    days: int  # days past the reference date (due or issue) as of the date; 0 or less is current
+    bucket: int
+
+
+def open_items_as_of(session: Session, customer_id: int, currency: str, as_of: date,
+                     limits: Sequence[int] = DEFAULT_LIMITS, basis: str = "due") -> list[OpenItemAsOf]:
+    """A customer's invoices open as of a date (the drill-down of an aging row), oldest first;
+    the same rule as the report: open today plus what payments dated after the date paid."""
+    later = (select(Allocation.invoice_id, func.sum(Allocation.amount_minor).label("back"))
+             .join(Payment, Payment.id == Allocation.payment_id)
+             .where(Payment.date > as_of, Payment.customer_id == customer_id)
+             .group_by(Allocation.invoice_id).subquery("later"))
+    open_expr = Invoice.open_minor + func.coalesce(later.c.back, 0)
+    q = (select(Invoice.id, Invoice.number, Invoice.issue_date, Invoice.due_date, Invoice.amount_minor,
+                open_expr.label("open"))
+         .outerjoin(later, later.c.invoice_id == Invoice.id)
+         .where(Invoice.customer_id == customer_id, Invoice.currency == currency, Invoice.issue_date <= as_of,
+                open_expr > 0)
+         .order_by(Invoice.due_date if basis == "due" else Invoice.issue_date, Invoice.number))
+    out = []
+    for r in session.execute(q):
+        ref = r.due_date if basis == "due" else r.issue_date
+        days = (as_of - ref).days
+        out.append(OpenItemAsOf(r.id, r.number, r.issue_date, r.due_date, int(r.amount_minor), int(r.open),
+                                days, bucket_index(days, limits)))
+    return out
