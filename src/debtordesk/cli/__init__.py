@@ -11,8 +11,6 @@ or customers): on a blank database, which would show the welcome, it exits with 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from collections.abc import Sequence
@@ -191,12 +189,9 @@ def cmd_aging(args) -> int:
         return EXIT_OK
     keys = ["customer_ref", "name", "currency", *data["buckets"], "total", "unapplied", "balance"]
     if args.format == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(keys)
-        for r in data["rows"]:
-            writer.writerow([r[k] for k in keys])
-        sys.stdout.write(buf.getvalue())
+        from debtordesk.services.aging_export import aging_csv
+
+        sys.stdout.write(aging_csv(report))
         return EXIT_OK
     rows = [[r[k] if k != "name" else r[k][:32] for k in keys] for r in data["rows"]]
     rows += [["TOTAL", "", t["currency"], *[t[k] for k in keys[3:]]] for t in data["totals"]]
