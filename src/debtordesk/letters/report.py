@@ -27,6 +27,7 @@ from debtordesk.letters.fonts import register_fonts
 PAPER_SIZES = {"A4": A4, "Letter": LETTER}
 MARGIN = 15 * mm
 PAD = 4.0
+TEXT_SHARE = 0.35  # of the width: the most a text column takes before its text wraps
 
 
 @dataclass(frozen=True)
@@ -75,33 +76,58 @@ def column_widths(report: TabularReport, width: float) -> tuple[list[float], flo
     n = len(report.columns)
     plain = [r for s in report.sections for r in s.rows]
     totals = [s.total_row for s in report.sections if s.total_row]
+    right = [i for i in range(n) if report.align[i] == "r"]
+    left = [i for i in range(n) if i not in right]
     size = TABLE_SIZE
+    wrap: set[int] = set()
     for size in (TABLE_SIZE, 7.5, 7.0):
         need = [max(text_width((r[i] for r in plain if i < len(r)), regular, size),
                     text_width((r[i] for r in totals if i < len(r)), bold, size),
                     stringWidth(report.columns[i], bold, size)) + 2 * PAD for i in range(n)]
+        words = [text_width(report.columns[i].split(), bold, size) + 2 * PAD for i in left]
+        longest = max([width * TEXT_SHARE, *words])
+        full = list(need)
+        wrap = {i for i in left if need[i] > longest}  # a very long name wraps rather than shrink everything
+        for i in wrap:
+            need[i] = longest
         if sum(need) <= width:
             break
-    right = [i for i in range(n) if report.align[i] == "r"]
-    left = [i for i in range(n) if i not in right]
     spare = width - sum(need)
-    if spare < 0:  # the text columns wrap; the amounts keep their width
+    if spare < 0:  # the text columns wrap further; the amounts keep their width
         room = width - sum(need[i] for i in right)
         share = sum(need[i] for i in left) or 1.0
         for i in left:
             need[i] = max(room * need[i] / share, 12 * mm)
         return need, size, set(left)
-    if right:  # the narrow amount columns are widened towards one width; the rest goes to the widest text
-        lo, hi = min(need[i] for i in right), max(need[i] for i in right) * 1.15
-        for _ in range(30):  # the highest level the spare room can fill
-            mid = (lo + hi) / 2
-            lo, hi = (mid, hi) if sum(max(0.0, mid - need[i]) for i in right) <= spare else (lo, mid)
-        for i in right:
-            need[i] = max(need[i], lo)
-        spare = width - sum(need)
+    # the room left over evens out the amount columns, then lets wrapped text stand on one line,
+    # then gives the amounts a little air; the rest goes to the widest text column
+    widest = max((need[i] for i in right), default=0.0)
+    spare -= _level(need, right, spare, widest)
+    for i in sorted(wrap):
+        grow = min(spare, full[i] - need[i])
+        need[i] += grow
+        spare -= grow
+        if need[i] >= full[i]:
+            wrap.discard(i)
+    spare -= _level(need, right, spare, widest * 1.15)
     target = max(left, key=lambda i: need[i]) if left else n - 1
     need[target] += spare
-    return need, size, set()
+    return need, size, wrap
+
+
+def _level(need: list[float], columns: list[int], spare: float, cap: float) -> float:
+    """Widen the narrowest of `columns` towards one width (at most `cap`) within `spare`; returns the room used."""
+    if not columns or spare <= 0:
+        return 0.0
+    lo, hi = min(need[i] for i in columns), max(cap, min(need[i] for i in columns))
+    for _ in range(30):  # the highest level the spare room can fill
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if sum(max(0.0, mid - need[i]) for i in columns) <= spare else (lo, mid)
+    used = 0.0
+    for i in columns:
+        used += max(0.0, lo - need[i])
+        need[i] = max(need[i], lo)
+    return used
 
 
 def section_grid(section: ReportSection, report: TabularReport, widths: list[float], size: float,
