@@ -27,7 +27,7 @@ def window(qtbot, tmp_path):
 
 
 def test_a_new_database_opens_on_sample_data(window):
-    assert window.current_page() == "Aging"
+    assert window.current_page() == "Today"  # the start page
     model = window.aging_view.table.model()
     assert model.rowCount() > 10
     names = {model.index(r, 1).data() for r in range(model.rowCount())}
@@ -102,3 +102,23 @@ def test_screens_lead_to_each_other(window, qtbot, monkeypatch):
     edit_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
     next(a for a in edit_menu.actions() if a.text() == "Record &payment…").trigger()
     assert asked == [(window.payments_view.current().customer_id, None)]
+
+
+def test_today_shows_totals_kpis_charts_and_letters_due(window, qtbot, tmp_path):
+    window.show_page("Today")
+    today = window.today_view
+    qtbot.waitUntil(lambda: today.data is not None and today.data.letters is not None, timeout=20_000)
+    today.currency.setCurrentIndex(today.currency.findData("GBP"))
+    report = today.data.report
+    gbp = next(t for t in report.totals() if t.currency == "GBP")
+    from debtordesk.ui.formatting import money
+
+    assert today.open_tile.value.text() == money(gbp.total, "GBP")
+    assert today.overdue_tile.value.text() == money(gbp.total - gbp.buckets[0], "GBP")
+    assert today.dso_tile.value.text().endswith("days") or today.dso_tile.value.text() == "not enough data"
+    assert today.aging_chart.bars[0][0] == "All customers (GBP)"
+    assert len(today.forecast_chart.weeks) == 13
+    assert f"{today.data.letters} reminder letter" in today.letters_label.text()
+    path = today.save_forecast(tmp_path / "forecast.csv")
+    lines = path.read_text().splitlines()
+    assert lines[0] == "currency,week_start,expected,of_which_overdue" and len(lines) > 13

@@ -30,12 +30,11 @@ from debtordesk.ui.views.dunning import DunningView
 from debtordesk.ui.views.invoices import InvoicesView
 from debtordesk.ui.views.payments import PaymentsView
 from debtordesk.ui.views.settings import SettingsView
+from debtordesk.ui.views.today import TodayView
 from debtordesk.ui.workers import TaskRunner
 
 # (sidebar name, what the page will hold) for screens that are still to come
 COMING = {
-    "Today": "Your worklist: follow-ups, promises and instalments due, reminders waiting.\n"
-             "Until then, the Aging screen shows who owes what and how late.",
     "Payment plans": "Instalment schedules with an agreement letter.",
 }
 PAGES = ["Today", "Customers", "Invoices", "Payments", "Aging", "Dunning", "Payment plans", "Settings"]
@@ -58,15 +57,20 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget(self)
         self.aging_view = AgingView(db, today, self)
         self.aging_view.report_changed.connect(self._show_totals)
+        self.aging_view.customer_requested.connect(self.show_customer)
         self.customers_view = CustomersView(db, today, self)
         self.invoices_view = InvoicesView(db, today, self)
         self.payments_view = PaymentsView(db, today, self)
         self.dunning_view = DunningView(db, today, self.tasks, self)
         self.settings_view = SettingsView(db, today, self)
+        self.today_view = TodayView(db, today, self)
+        self.today_view.tasks = self.tasks
+        self.today_view.page_requested.connect(self.show_page)
         self.dunning_view.customer_requested.connect(self.show_customer)
         self.dunning_view.letters_recorded.connect(lambda: self.refresh(skip_dunning=True))
         built = {"Aging": self.aging_view, "Customers": self.customers_view, "Invoices": self.invoices_view,
-                 "Payments": self.payments_view, "Dunning": self.dunning_view, "Settings": self.settings_view}
+                 "Payments": self.payments_view, "Dunning": self.dunning_view, "Settings": self.settings_view,
+                 "Today": self.today_view}
         for name in PAGES:
             self.pages.addWidget(built.get(name) or ComingSoonView(name, COMING[name], self))
         self.sidebar.currentRowChanged.connect(self._page_changed)
@@ -91,7 +95,7 @@ class MainWindow(QMainWindow):
         splitter = settings.value("customers/splitter")
         if splitter is not None:
             self.customers_view.splitter.restoreState(splitter)
-        self.show_page(str(settings.value("main_window/page", "Aging")))
+        self.show_page(str(settings.value("main_window/page", "Today")))
 
     def _build_menus(self) -> None:
         from debtordesk.ui.file_menu import FileMenu
@@ -135,7 +139,10 @@ class MainWindow(QMainWindow):
         screen.new_record()
 
     def print_current(self) -> None:
-        """Print the list on the current screen (the aging report prints its own way later)."""
+        """Print the list on the current screen, or the aging report as shown."""
+        if self.pages.currentWidget() is self.aging_view:
+            self.aging_view.print_report()
+            return
         screen = self._list_screen()
         lists = {self.customers_view: self.customers_view.list}
         view = lists.get(screen, screen)
@@ -170,15 +177,18 @@ class MainWindow(QMainWindow):
         self.customers_view.select(customer_id)
 
     def show_page(self, name: str) -> None:
-        row = PAGES.index(name) if name in PAGES else PAGES.index("Aging")
-        self.sidebar.setCurrentRow(row)
+        row = PAGES.index(name) if name in PAGES else PAGES.index("Today")
+        if self.sidebar.currentRow() == row:
+            self._page_changed(row)  # no change signal for the row already current: load it anyway
+        else:
+            self.sidebar.setCurrentRow(row)
 
     def current_page(self) -> str:
         return PAGES[self.pages.currentIndex()]
 
     def refresh(self, skip_dunning: bool = False) -> None:
         """Read everything shown again (after a change, or F5)."""
-        views = [self.customers_view.list, self.invoices_view, self.payments_view]
+        views = [self.customers_view.list, self.invoices_view, self.payments_view, self.today_view]
         if not skip_dunning:
             views.append(self.dunning_view)
         for view in views:

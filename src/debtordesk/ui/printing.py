@@ -48,3 +48,46 @@ def print_list(parent, title: str, model: PagedTableModel, today: date, company:
     preview.setWindowTitle(f"Print — {title}")
     preview.paintRequested.connect(document.print_)
     preview.exec()
+
+
+def report_html(report, company: str, printed: str) -> str:
+    """The aging report as HTML for QTextDocument: a table per currency with its total line."""
+    from debtordesk.ui.formatting import money
+
+    labels = [label.capitalize() for label in report.labels]
+    heads = ["Ref", "Customer", *labels, "Total", "Unapplied", "Balance"]
+    basis = "due date" if report.basis == "due" else "issue date"
+    parts = [
+        "<html><body style='font-family: DejaVu Sans; font-size: 8pt'>",
+        f"<h3>{html.escape(company)}</h3>",
+        f"<h2>Aged receivables as of {html.escape(day(report.as_of))} (by {basis})</h2>",
+        f"<p>Printed {html.escape(printed)}</p>",
+    ]
+    for total in report.totals():
+        rows = [r for r in report.rows if r.currency == total.currency]
+        head = "".join(f"<th align='{'left' if i < 2 else 'right'}'>{html.escape(h)}</th>" for i, h in enumerate(heads))
+        body = []
+        for r in [*rows, total]:
+            amounts = [*r.buckets, r.total, r.unapplied, r.balance]
+            cells = [r.customer_ref, r.name or f"Total {r.currency}"]
+            cells += [money(a, r.currency) if a else "" for a in amounts]
+            tag = "b" if r is total else "span"
+            body.append("<tr>" + "".join(
+                f"<td align='{'left' if i < 2 else 'right'}'><{tag}>{html.escape(c)}</{tag}></td>"
+                for i, c in enumerate(cells)) + "</tr>")
+        parts.append(f"<h3>{html.escape(total.currency)}</h3><table width='100%' cellspacing='0' cellpadding='3' "
+                     f"border='0.5'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def print_report(parent, report, company: str, printed: str) -> None:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+    printer.setDocName("Aged receivables")
+    document = QTextDocument()
+    document.setHtml(report_html(report, company, printed))
+    preview = QPrintPreviewDialog(printer, parent)
+    preview.setWindowTitle("Print — Aged receivables")
+    preview.paintRequested.connect(document.print_)
+    preview.exec()

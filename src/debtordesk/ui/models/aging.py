@@ -17,6 +17,27 @@ class AgingTableModel(QAbstractTableModel):
         labels = [label.capitalize() for label in report.labels]
         self._headers = ["Ref", "Customer", "Currency", *labels, "Total", "Unapplied", "Balance"]
 
+    def row_at(self, row: int):
+        return self._report.rows[row]
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:  # Qt override
+        """Sort the report's rows in Python (a key per row: fast even for 50,000 customers)."""
+        n = len(self._report.labels)
+        if column == 0:
+            key = lambda r: (r.customer_ref.casefold(), r.currency)  # noqa: E731
+        elif column == 1:
+            key = lambda r: (r.name.casefold(), r.currency)  # noqa: E731
+        elif column == 2:
+            key = lambda r: (r.currency, r.customer_ref)  # noqa: E731
+        elif column < 3 + n:
+            key = lambda r: (r.currency, r.buckets[column - 3])  # noqa: E731
+        else:
+            pick = {3 + n: "total", 4 + n: "unapplied", 5 + n: "balance"}[column]
+            key = lambda r: (r.currency, getattr(r, pick))  # noqa: E731
+        self.layoutAboutToBeChanged.emit()
+        self._report.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._report.rows)
 
