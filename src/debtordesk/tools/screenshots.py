@@ -36,8 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in PAGES:
             window.show_page(name)
             app.processEvents()
-            window.tasks.wait()  # screens that load on first show do it off the UI thread
-            app.processEvents()
+            for _ in range(3):  # screens load on first show off the UI thread, some in two steps
+                window.tasks.wait()
+                app.processEvents()
             if name == "Customers":  # a customer with something overdue, as a user would pick
                 window.customers_view.list.table.selectRow(1)
                 app.processEvents()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -35,16 +36,19 @@ class TodayData:
     trend: dict = field(default_factory=dict)  # currency -> TrendPoints
     forecast: dict = field(default_factory=dict)  # currency -> WeekForecasts
     letters: int | None = None  # dunning letters proposed today
+    base: str = ""  # the company's base currency, shown first
 
 
 def load_today(db: Database, today: date) -> TodayData:
     from debtordesk.services.aging import aging_report
+    from debtordesk.services.company import base_currency
     from debtordesk.services.kpi import collection_kpis, expected_receipts, kpi_trend
 
     with db.session() as s:
         report = aging_report(s, today)
         report.totals()
-        return TodayData(report, collection_kpis(s, today), kpi_trend(s, today), expected_receipts(s, today))
+        return TodayData(report, collection_kpis(s, today), kpi_trend(s, today), expected_receipts(s, today),
+                         base=base_currency(s))
 
 
 def count_letters(db: Database, today: date) -> int:
@@ -73,6 +77,7 @@ class Tile(QFrame):
         font.setBold(True)
         self.value.setFont(font)
         self.value.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.caption = QLabel(caption, self)
         self.caption.setWordWrap(True)
         self.detail = QLabel("", self)
@@ -125,10 +130,15 @@ class TodayView(QWidget):
         tiles = QGridLayout()
         self.open_tile = Tile("open", body)
         self.overdue_tile = Tile("overdue", body)
-        self.dso_tile = Tile("days sales outstanding (90 days)", body)
-        self.cei_tile = Tile("collection effectiveness (90 days)", body)
-        self.late_tile = Tile("average days late (amount-weighted)", body)
-        self.letters_tile = Tile("reminder letters proposed", body)
+        self.dso_tile = Tile("DSO, last 90 days", body)
+        self.cei_tile = Tile("CEI, last 90 days", body)
+        self.late_tile = Tile("average days late", body)
+        self.letters_tile = Tile("reminders due", body)
+        self.dso_tile.setToolTip("Days sales outstanding: what is owed at the end of the period divided by the "
+                                 "credit sales of the period, times its 90 days (docs/kpi.md)")
+        self.cei_tile.setToolTip("Collection effectiveness index: the share of what could be collected in the "
+                                 "last 90 days that was collected (100% is perfect)")
+        self.late_tile.setToolTip("How late invoices paid in the last 90 days were paid, weighted by amount")
         for i, t in enumerate((self.open_tile, self.overdue_tile, self.dso_tile, self.cei_tile, self.late_tile,
                                self.letters_tile)):
             tiles.addWidget(t, 0, i)
@@ -195,6 +205,8 @@ class TodayView(QWidget):
             self.currency.clear()
             for c in currencies:
                 self.currency.addItem(c, c)
+            base = getattr(data, "base", "")
+            self.currency.setCurrentIndex(max(0, self.currency.findData(base)))
             self.currency.blockSignals(False)
         self.show_data()
         db, today = self.db, self.today
@@ -223,9 +235,8 @@ class TodayView(QWidget):
         kpi = next((k for k in data.kpis if k.currency == cur), None)
         if kpi is not None:
             self.dso_tile.set(_fmt(kpi.dso, " days"), f"countback {_fmt(kpi.countback_dso, ' days')}")
-            self.cei_tile.set(_fmt(kpi.cei, "%"), "100% = everything due was collected")
-            self.late_tile.set(_fmt(kpi.average_days_late, " days"),
-                               f"{_fmt(kpi.share_paid_late, '%')} of invoices paid late")
+            self.cei_tile.set(_fmt(kpi.cei, "%"), "of what could be collected")
+            self.late_tile.set(_fmt(kpi.average_days_late, " days"), f"{_fmt(kpi.share_paid_late, '%')} paid late")
         bars = [(f"All customers ({t.currency})", t.currency, list(t.buckets)) for t in data.report.totals()
                 if t.currency == cur]
         worst = sorted((r for r in data.report.rows if r.currency == cur and r.total - r.buckets[0] > 0),
