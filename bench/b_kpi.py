@@ -15,24 +15,27 @@ TITLE = "collection KPIs, 12-month trend and 13-week forecast (whole ledger)"
 TARGET = Target(ratio=1.5)
 
 NOTE = ("The baseline is the best plain SQL we could write for the same figures on the same file: open "
-        "amounts as of each date from the open amounts kept on invoices plus what payments dated after it "
-        "paid (one pass with a pair of conditional sums per date), sales per issue day and month, the "
-        "invoices paid off through the payments of the period (joined payment first, which SQLite's "
-        "planner does not pick by itself), and the forecast's days late per customer in one statement; "
-        "the ratios are worked out in Python with Decimal like ours.")
+        "amounts as of every date of the trend in one grouped pass (the open amounts kept on invoices plus "
+        "what payments dated after each date paid, bucketed by date), sales per issue day, the invoices "
+        "paid off found through the payments of the period (payment joined first, which SQLite's planner "
+        "does not pick by itself), and the forecast's days late per customer in one statement; the ratios "
+        "are worked out in Python with Decimal like ours. Conditional sums per date instead of buckets "
+        "took 2.2 s.")
 
 PERIOD, TREND_DAYS, MONTHS, WEEKS, COUNTBACK = 90, 90, 12, 13, 24
 
-# (open, overdue) per currency at each date: open today + paid after the date, issued by then
+# open amounts as of several dates in one pass: each open invoice and each allocation of a payment
+# after the first date is bucketed by the first date on/after its issue (i), after its due date (d)
+# and on/after its payment (p); Python adds each bucket to the dates it is open (and overdue) on
 OPEN_AT = """
-SELECT cur, {sums} FROM (
-  SELECT currency AS cur, issue_date AS issue, due_date AS due, '9999-12-31' AS paid, open_minor AS v
+SELECT cur, i, d, p, SUM(v) FROM (
+  SELECT currency AS cur, {issue} AS i, {due} AS d, {n} AS p, open_minor AS v
   FROM invoice WHERE open_minor > 0 AND issue_date <= :hi
   UNION ALL
-  SELECT i.currency, i.issue_date, i.due_date, p.date, a.amount_minor
+  SELECT i.currency, {i_issue}, {i_due}, {paid}, a.amount_minor
   FROM payment p CROSS JOIN allocation a ON a.payment_id = p.id JOIN invoice i ON i.id = a.invoice_id
   WHERE p.date > :lo AND i.issue_date <= :hi
-) GROUP BY cur
+) GROUP BY cur, i, d, p
 """
 SALES = """
 SELECT currency, issue_date, SUM(amount_minor) FROM invoice
@@ -71,14 +74,23 @@ FROM items LEFT JOIN hist ON hist.cid = items.cid AND hist.cur = items.cur GROUP
 """
 
 
-def _open_at(con, points: list[date]) -> dict[str, list[tuple[int, int]]]:
-    sums = ", ".join(
-        f"SUM(CASE WHEN issue <= '{d}' AND paid > '{d}' THEN v ELSE 0 END), "
-        f"SUM(CASE WHEN issue <= '{d}' AND paid > '{d}' AND due < '{d}' THEN v ELSE 0 END)" for d in points)
-    out = {}
-    bounds = {"lo": min(points).isoformat(), "hi": max(points).isoformat()}
-    for cur, *v in con.execute(OPEN_AT.format(sums=sums), bounds):
-        out[cur] = [(v[2 * k], v[2 * k + 1]) for k in range(len(points))]
+def _first(column: str, points: list[date], op: str = "<=") -> str:
+    whens = " ".join(f"WHEN {column} {op} '{d}' THEN {k}" for k, d in enumerate(points))
+    return f"CASE {whens} ELSE {len(points)} END"
+
+
+def _open_at(con, points: list[date]) -> dict[str, list[list[int]]]:
+    n = len(points)
+    sql = OPEN_AT.format(issue=_first("issue_date", points), due=_first("due_date", points, "<"), n=n,
+                         i_issue=_first("i.issue_date", points), i_due=_first("i.due_date", points, "<"),
+                         paid=_first("p.date", points))
+    out: dict[str, list[list[int]]] = {}
+    for cur, i, d, p, v in con.execute(sql, {"lo": points[0].isoformat(), "hi": points[-1].isoformat()}):
+        rows = out.setdefault(cur, [[0, 0] for _ in range(n)])
+        for k in range(i, p):
+            rows[k][0] += v
+            if k >= d:
+                rows[k][1] += v
     return out
 
 
@@ -115,7 +127,7 @@ def figures(con, as_of: date) -> dict:
     late = {cur: (paid, w) for cur, paid, w in con.execute(LATE, params)}
     kpis = {}
     for cur in set(opened) | set(sales) | set(counts):
-        (opening, _), (recv, overdue) = opened.get(cur, [(0, 0), (0, 0)])
+        (opening, _), (recv, overdue) = opened.get(cur, [[0, 0], [0, 0]])
         days = sales.get(cur, [])
         credit = sum(a for d, a in days if d > start)
         if not (opening or recv or credit or cur in counts):
@@ -140,7 +152,7 @@ def figures(con, as_of: date) -> dict:
     t_sales = _sales(con, points[0] - timedelta(days=TREND_DAYS), as_of)
     trend = {}
     for cur in set(t_open) | set(t_sales):
-        rows, days = t_open.get(cur, [(0, 0)] * MONTHS), t_sales.get(cur, [])
+        rows, days = t_open.get(cur, [[0, 0]] * MONTHS), t_sales.get(cur, [])
         trend[cur] = [(p, _ratio(o * TREND_DAYS, sum(a for d, a in days if p - timedelta(TREND_DAYS) < d <= p)),
                        _ratio(od, o, 100)) for p, (o, od) in zip(points, rows, strict=True)]
     year = {"start": (as_of - timedelta(days=365)).isoformat(), "as_of": as_of.isoformat(), "horizon": 7 * WEEKS}

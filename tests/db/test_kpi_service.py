@@ -190,3 +190,94 @@ def test_trend_has_a_point_per_month_end(db):
     # before any invoice: not enough data
     assert gbp[0].dso is None and gbp[0].overdue_share is None
     assert trend_json(trend)["GBP"][0] == {"month_end": "2025-07-31", "dso": None, "overdue_share": None}
+
+
+def _reckon_by_hand(s, as_of: date, period_days: int = 90):
+    """Every figure worked out invoice by invoice in Python, straight from the definitions."""
+    from fractions import Fraction
+
+    from sqlalchemy import select
+
+    from debtordesk.db.models import Allocation, Invoice, Payment
+
+    invoices = s.execute(select(Invoice.id, Invoice.customer_id, Invoice.currency, Invoice.issue_date,
+                                Invoice.due_date, Invoice.amount_minor)).all()
+    paid: dict[int, list[tuple[date, int]]] = {}
+    for iid, day, amount in s.execute(select(Allocation.invoice_id, Payment.date, Allocation.amount_minor)
+                                      .join(Payment, Payment.id == Allocation.payment_id)):
+        paid.setdefault(iid, []).append((day, amount))
+
+    def open_at(inv, day):
+        return inv.amount_minor - sum(a for d, a in paid.get(inv.id, []) if d <= day)
+
+    def paid_off(start, end):
+        return [inv for inv in invoices if inv.issue_date <= end and open_at(inv, end) == 0
+                and start < max(d for d, _ in paid[inv.id]) <= end]
+
+    def late(invs):
+        rows = [(a, max(0, (d - inv.due_date).days)) for inv in invs for d, a in paid[inv.id]]
+        total = sum(a for a, _ in rows)
+        return Fraction(sum(a * d for a, d in rows), total) if total else None
+
+    start = date.fromordinal(as_of.toordinal() - period_days)
+    kpis = {}
+    for cur in sorted({inv.currency for inv in invoices}):
+        mine = [inv for inv in invoices if inv.currency == cur]
+        recv = sum(open_at(i, as_of) for i in mine if i.issue_date <= as_of)
+        overdue = sum(open_at(i, as_of) for i in mine if i.issue_date <= as_of and i.due_date < as_of)
+        opening = sum(open_at(i, start) for i in mine if i.issue_date <= start)
+        sales = sum(i.amount_minor for i in mine if start < i.issue_date <= as_of)
+        off = [i for i in paid_off(start, as_of) if i.currency == cur]
+        n_late = sum(max(d for d, _ in paid[i.id]) > i.due_date for i in off)
+        collectible = opening + sales - (recv - overdue)
+        kpis[cur] = (recv, overdue, sales, Fraction(recv * period_days, sales) if sales else None,
+                     Fraction(100 * (opening + sales - recv), collectible) if collectible else None,
+                     late(off), Fraction(100 * n_late, len(off)) if off else None)
+    year_start = date.fromordinal(as_of.toordinal() - 365)
+    shift = {}
+    for inv in paid_off(year_start, as_of):
+        shift.setdefault((inv.customer_id, inv.currency), []).append(inv)
+    shift = {k: int(late(v) + Fraction(1, 2)) for k, v in shift.items()}
+    weeks: dict[str, list[int]] = {}
+    for inv in invoices:
+        if inv.issue_date <= as_of and open_at(inv, as_of) > 0:
+            offset = (inv.due_date - as_of).days + shift.get((inv.customer_id, inv.currency), 0)
+            w = weeks.setdefault(inv.currency, [0] * 15)  # overdue, weeks 1..13, later
+            w[0 if offset < 0 else 14 if offset >= 91 else 1 + offset // 7] += open_at(inv, as_of)
+    return kpis, weeks
+
+
+@pytest.mark.parametrize("days_back", [0, 45, 200])
+def test_the_demo_ledger_agrees_with_a_reckoning_invoice_by_invoice(db, days_back):
+    from fractions import Fraction
+
+    from debtordesk.services.demo import fill_demo
+
+    today = date(2026, 6, 30)
+    with db.transaction() as s:
+        fill_demo(s, today, 24, 240, 7)
+    as_of = date.fromordinal(today.toordinal() - days_back)
+    with db.session() as s:
+        expected_kpis, expected_weeks = _reckon_by_hand(s, as_of)
+        results = collection_kpis(s, as_of)
+        forecast = receipts_forecast(s, as_of)
+
+    def same(a, b) -> bool:
+        if a is None or b is None:
+            return a is b
+        return abs(Fraction(a) - Fraction(b)) < Fraction(1, 10**12)
+
+    got = {r.currency: r for r in results}
+    assert got.keys() <= expected_kpis.keys() and len(got) >= 2
+    for cur, (recv, overdue, sales, dso, cei, late, share) in expected_kpis.items():
+        if cur not in got:
+            assert recv == overdue == sales == 0
+            continue
+        r = got[cur]
+        assert (r.receivables_minor, r.overdue_minor, r.credit_sales_minor) == (recv, overdue, sales), cur
+        for name, value, want in [("dso", r.dso, dso), ("cei", r.cei, cei), ("late", r.average_days_late, late),
+                                  ("share", r.share_paid_late, share)]:
+            assert same(value, want), (cur, name, value, want)
+    got_weeks = {cur: [f.weeks[0].overdue_minor, f.weeks[0].expected_minor - f.weeks[0].overdue_minor,
+                       *[w.expected_minor for w in f.weeks[1:]], f.later_minor] for cur, f in forecast.items()}
+    assert got_weeks == expected_weeks

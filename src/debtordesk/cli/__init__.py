@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     from debtordesk.cli import dunning
 
     dunning.add_parser(sub, common, _date_arg)
+    from debtordesk.cli import kpi
+
+    kpi.add_parser(sub, common, _date_arg)
     return parser
 
 
@@ -220,6 +223,7 @@ COMMANDS = {
     "aging": cmd_aging,
     "interest": interest_cmd.run,
     "dunning": cmd_dunning,
+    "kpi": lambda args: args.run_command(args, _open),
 }
 
 
