@@ -8,7 +8,6 @@ The definitions (what "current", "overdue" and "paid late" mean) are in docs/kpi
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -197,10 +196,6 @@ def month_ends(as_of: date, months: int = 12) -> list[date]:
         out.append(end)
         first = end.replace(day=1)
     return out[::-1]
-
-
-def days_in_month(day: date) -> int:
-    return calendar.monthrange(day.year, day.month)[1]
 
 
 # --- results ------------------------------------------------------------------------------------
