@@ -1,5 +1,5 @@
 """Cold start: a fresh `debtordesk gui` process on a 100k-invoice ledger, timed from launch until
-the main window has painted the first screen (Aging) with its report and the process has exited,
+the main window has painted the first screen (Today: totals, KPIs, charts) with its data and the process has exited,
 against a fresh Python that only paints an empty QMainWindow of the same size."""
 
 from __future__ import annotations

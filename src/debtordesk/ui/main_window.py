@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.settings_view = SettingsView(db, today, self)
         self.today_view = TodayView(db, today, self)
         self.today_view.tasks = self.tasks
+        self.today_view.report_source = lambda: self.aging_view.latest_today
         self.today_view.page_requested.connect(self.show_page)
         self.dunning_view.customer_requested.connect(self.show_customer)
         self.dunning_view.letters_recorded.connect(lambda: self.refresh(skip_dunning=True))
@@ -188,13 +189,14 @@ class MainWindow(QMainWindow):
 
     def refresh(self, skip_dunning: bool = False) -> None:
         """Read everything shown again (after a change, or F5)."""
+        self.aging_view.latest_today = None
+        self.aging_view.load(self.tasks)  # first: Today reuses its report
         views = [self.customers_view.list, self.invoices_view, self.payments_view, self.today_view]
         if not skip_dunning:
             views.append(self.dunning_view)
         for view in views:
             if view.loaded:
                 view.refresh()
-        self.aging_view.load(self.tasks)
         self.statusBar().showMessage(f"Database: {self.db.display_name}")
 
     def _show_totals(self, report: AgingReport) -> None:

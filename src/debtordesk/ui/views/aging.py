@@ -61,6 +61,7 @@ class AgingView(QWidget):
         self.open_file: Callable[[Path], None] | None = None  # set by tests; else the system viewer
         self._request = 0
         self._loading_presets = False
+        self.latest_today: AgingReport | None = None  # today's standard report, once worked out
 
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
@@ -260,6 +261,8 @@ class AgingView(QWidget):
                 report = aging_report(session, as_of, limits, basis, currency or None)
             report.totals()  # summed here, not on the UI thread
             chart_bars(report)
+            if as_of == self.today and basis == "due" and not currency:
+                self.latest_today = report  # a plain attribute (no widget): Today reuses it on the worker
             return report
 
         def done(report: AgingReport) -> None:

@@ -39,14 +39,16 @@ class TodayData:
     base: str = ""  # the company's base currency, shown first
 
 
-def load_today(db: Database, today: date) -> TodayData:
+def load_today(db: Database, today: date, report=None) -> TodayData:
+    """Today's figures; `report` is today's aging report when the window has it already."""
     from debtordesk.services.aging import aging_report
     from debtordesk.services.company import base_currency
     from debtordesk.services.kpi import collection_kpis, expected_receipts, kpi_trend
 
     with db.session() as s:
-        report = aging_report(s, today)
-        report.totals()
+        if report is None:
+            report = aging_report(s, today)
+            report.totals()
         return TodayData(report, collection_kpis(s, today), kpi_trend(s, today), expected_receipts(s, today),
                          base=base_currency(s))
 
@@ -102,6 +104,7 @@ class TodayView(QWidget):
         self.tasks: TaskRunner | None = None
         self.loaded = False
         self.data: TodayData | None = None
+        self.report_source = None  # a function giving today's aging report if already worked out
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -192,9 +195,13 @@ class TodayView(QWidget):
         if self.tasks is None:
             return
         self.loaded = True
-        db, today = self.db, self.today
-        self.tasks.run(lambda _r, _c: load_today(db, today), label="Working out today's figures…",
-                       on_success=self._arrived)
+        db, today, source = self.db, self.today, self.report_source
+
+        def job(_r, _c):
+            # the jobs run one after another: an aging report queued before this one is ready by now
+            return load_today(db, today, source() if source is not None else None)
+
+        self.tasks.run(job, label="Working out today's figures…", on_success=self._arrived)
 
     def _arrived(self, data: TodayData) -> None:
         self.data = data
