@@ -17,14 +17,13 @@ from sqlalchemy import func, select
 from debtordesk.db.models import Activity, Customer, Letter
 from debtordesk.domain.problems import FieldErrors, Rejected
 from debtordesk.domain.progress import Cancelled
-from debtordesk.services.company import save_company
 from debtordesk.services.credentials import NO_KEYRING, CredentialStore, smtp_account
 from debtordesk.services.dunning import dunning_run
 from debtordesk.services.dunning_mail import attachment_name, email_letters
 from debtordesk.services.mail import MailError, MailSettings, check_mail_settings, send_test
 from debtordesk.services.payments import record_payment
 from debtordesk.services.settings import put_settings
-from helpers import add_customer, add_invoice
+from helpers import add_customer, add_invoice, dunning_books
 from memkeyring import MemoryKeyring, keyring_backend
 
 AS_OF, TODAY = date(2026, 2, 10), date(2026, 2, 11)
@@ -86,19 +85,16 @@ def use_server(db, port, **more):
 
 @pytest.fixture
 def books(db):
-    """A UK company; Alder & Co and Beech Ltd each owe an invoice due 31 Jan 2026, with e-mail addresses."""
+    """The dunning ledger (a UK company; Alder & Co owes £1,200 due 31 Jan 2026; Birch on hold, Cedar
+    disputed) plus Beech Ltd owing £450; Alder and Beech have e-mail addresses."""
+    dunning_books(db)
     with db.transaction() as s:
-        save_company(s, {"name": "Kestrel Joinery Ltd", "address": "1 Mill Lane\nLeeds LS1 4AB",
-                         "late_payment_regime": "uk", "base_currency": "GBP",
-                         "account_number": "12345678", "sort_code": "20-00-00", "bank_name": "Barclays"})
-        alder = add_customer(s, "ALD", "Alder & Co")
-        alder.address_line1, alder.postcode, alder.city, alder.country = "4 High St", "YO1 7HH", "York", "GB"
+        alder = s.query(Customer).filter_by(ref="ALD").one()
         alder.email = "ap@alder.example"
         beech = add_customer(s, "BEE", "Beech Ltd")
         beech.address_line1, beech.postcode, beech.city, beech.country = "9 Low Rd", "LS2 8AA", "Leeds", "GB"
         beech.email = "ledger@beech.example"
-        add_invoice(s, alder, "INV-1", "2026-01-01", "2026-01-31", 120000)
-        add_invoice(s, beech, "INV-2", "2026-01-01", "2026-01-31", 45000)
+        add_invoice(s, beech, "INV-4", "2026-01-01", "2026-01-31", 45000)
     return db
 
 

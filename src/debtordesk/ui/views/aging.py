@@ -9,10 +9,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -35,6 +34,7 @@ from debtordesk.services.aging_presets import delete_preset, list_presets, save_
 from debtordesk.ui.formatting import OVERDUE_COLOR, day
 from debtordesk.ui.messages import tell
 from debtordesk.ui.models.aging import AgingTableModel
+from debtordesk.ui.widgets.dates import date_edit, picked
 from debtordesk.ui.workers import TaskRunner
 
 TOP_CUSTOMERS = 8
@@ -66,11 +66,7 @@ class AgingView(QWidget):
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("As of", self))
-        self.as_of = QDateEdit(self)
-        self.as_of.setCalendarPopup(True)
-        self.as_of.setDisplayFormat("dd MMM yyyy")
-        self.as_of.setDate(QDate(today.year, today.month, today.day))
-        self.as_of.setAccessibleName("As of")
+        self.as_of = date_edit(self, today, "As of")
         bar.addWidget(self.as_of)
         bar.addWidget(QLabel("by", self))
         self.basis = QComboBox(self)
@@ -170,8 +166,7 @@ class AgingView(QWidget):
 
     # --- parameters -------------------------------------------------------------------------------
     def selected_date(self) -> date:
-        d = self.as_of.date()
-        return date(d.year(), d.month(), d.day())
+        return picked(self.as_of)
 
     def limits(self) -> tuple[int, ...] | None:
         try:

@@ -8,11 +8,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSettings, QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,6 +28,7 @@ from debtordesk.services.dunning import dunning_run
 from debtordesk.ui.formatting import amounts
 from debtordesk.ui.messages import tell
 from debtordesk.ui.models.dunning import ProposalTableModel
+from debtordesk.ui.widgets.dates import date_edit, picked
 from debtordesk.ui.workers import TaskRunner
 
 
@@ -67,11 +67,7 @@ class DunningView(QWidget):
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Letters due as of", self))
-        self.as_of = QDateEdit(self)
-        self.as_of.setCalendarPopup(True)
-        self.as_of.setDisplayFormat("dd MMM yyyy")
-        self.as_of.setDate(QDate(today.year, today.month, today.day))
-        self.as_of.setAccessibleName("As of")
+        self.as_of = date_edit(self, today, "As of")
         self.as_of.dateChanged.connect(lambda _d: self.propose())
         bar.addWidget(self.as_of)
         self.show_skipped = QCheckBox("Show customers who get no letter", self)
@@ -126,8 +122,7 @@ class DunningView(QWidget):
 
     # --- loading -----------------------------------------------------------------------------------
     def selected_date(self) -> date:
-        d = self.as_of.date()
-        return date(d.year(), d.month(), d.day())
+        return picked(self.as_of)
 
     def ensure_loaded(self) -> None:
         if not self.loaded:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +26,7 @@ from debtordesk.domain.problems import FieldErrors, UserError, sentence
 from debtordesk.services.rates import TABLE_LABELS, add_rate, delete_rate, list_rates, shipped_table
 from debtordesk.ui.formatting import OVERDUE_COLOR, day
 from debtordesk.ui.messages import tell
+from debtordesk.ui.widgets.dates import date_edit, picked
 
 
 class RatesEditor(QWidget):
@@ -57,10 +57,7 @@ class RatesEditor(QWidget):
         layout.addWidget(self.table, 1)
         add = QHBoxLayout()
         add.addWidget(QLabel("New rate from", self))
-        self.new_date = QDateEdit(self)
-        self.new_date.setCalendarPopup(True)
-        self.new_date.setDisplayFormat("dd MMM yyyy")
-        self.new_date.setDate(QDate(today.year, today.month, today.day))
+        self.new_date = date_edit(self, today, "New rate from")
         add.addWidget(self.new_date)
         self.new_rate = QLineEdit(self)
         self.new_rate.setPlaceholderText("% a year, e.g. 3.75")
@@ -104,10 +101,9 @@ class RatesEditor(QWidget):
         self.table.resizeColumnsToContents()
 
     def add(self) -> None:
-        d = self.new_date.date()
         try:
             with self.db.transaction() as s:
-                add_rate(s, self.key(), date(d.year(), d.month(), d.day()), self.new_rate.text(), self.new_note.text())
+                add_rate(s, self.key(), picked(self.new_date), self.new_rate.text(), self.new_note.text())
         except FieldErrors as exc:
             self.error.setText("\n".join(sentence(m) for m in exc.errors.values()))
             self.error.show()
