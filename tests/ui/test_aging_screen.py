@@ -60,6 +60,8 @@ def test_changing_buckets_and_date_updates_table_and_chart(view, qtbot):
     assert headers(view)[3:8] == ["Current", "1-30", "31-60", "61-90", "91+"]
     assert cells(view, 1) == ["Alder & Co", "Birch Ltd", "Birch Ltd"]
     assert cells(view, 7) == ["£1,000.00", "", ""]  # A-1 is 91 days overdue
+    assert view.totals.text() == ("Total EUR: €70.00, unapplied €0.00, balance €70.00   |   "
+                                  "Total GBP: £1,250.00, unapplied £0.00, balance £1,250.00")
     view.buckets.setText("7,14,30,60,90,120")
     reload(view, qtbot)
     assert headers(view)[3:11] == ["Current", "1-7", "8-14", "15-30", "31-60", "61-90", "91-120", "121+"]

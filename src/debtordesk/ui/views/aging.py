@@ -31,7 +31,7 @@ from debtordesk.domain.aging import AgingReport, BucketError, parse_limits
 from debtordesk.domain.problems import FieldErrors, sentence
 from debtordesk.services.aging import aging_report
 from debtordesk.services.aging_presets import delete_preset, list_presets, save_preset, set_default
-from debtordesk.ui.formatting import OVERDUE_COLOR, day
+from debtordesk.ui.formatting import OVERDUE_COLOR, day, money
 from debtordesk.ui.messages import tell
 from debtordesk.ui.models.aging import AgingTableModel
 from debtordesk.ui.widgets.dates import date_edit, picked
@@ -141,9 +141,14 @@ class AgingView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.doubleClicked.connect(lambda index: self.drill_down(index.row()))
         self.splitter.addWidget(self.table)
+        self.totals = QLabel(self)
+        self.totals.setTextFormat(Qt.TextFormat.PlainText)
+        self.totals.setWordWrap(True)
+        self.totals.setAccessibleName("Totals per currency")
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.totals)
         self.heading.setText("Working out who owes what…")
 
         self._timer = QTimer(self)
@@ -283,6 +288,9 @@ class AgingView(QWidget):
         self.chart.set_data("Buckets by customer", [label.capitalize() for label in report.labels],
                             chart_bars(report))
         self._fill_currencies(report)
+        self.totals.setText("   |   ".join(
+            f"Total {t.currency}: {money(t.total, t.currency)}, unapplied {money(t.unapplied, t.currency)}, "
+            f"balance {money(t.balance, t.currency)}" for t in report.totals()) or "Nothing is owed on this date.")
         if report.as_of == self.today and report.basis == "due" and not self.currency.currentData():
             self.report_changed.emit(report)
 
