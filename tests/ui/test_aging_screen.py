@@ -106,8 +106,11 @@ def test_presets_are_saved_and_reloaded(view, qtbot, db):
     assert again.preset.currentText() == "Fortnights (default)"
 
 
-def test_csv_export_equals_the_command_line(view, tmp_path):
-    path = view.export_csv(tmp_path / "aging.csv")
+def test_csv_export_equals_the_command_line(view, qtbot, tmp_path):
+    path = tmp_path / "aging.csv"
+    view.export_csv(path)
+    qtbot.waitUntil(path.exists, timeout=10_000)
+    assert view.tasks.wait(10_000)
     exe = Path(sys.executable).with_name("debtordesk")
     out = subprocess.run([str(exe), "--db", str(view.db_path), "aging", "--as-of", TODAY.isoformat(), "--format",
                           "csv"], capture_output=True, text=True, check=True).stdout

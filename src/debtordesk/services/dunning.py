@@ -40,7 +40,6 @@ from debtordesk.domain.interest import InterestResult, effective_regime, late_pa
 from debtordesk.domain.money import format_money, minor_digits, parse_amount, round_half_up
 from debtordesk.domain.problems import FieldErrors, UserError
 from debtordesk.domain.progress import Cancelled, Progress, Report, ShouldCancel
-from debtordesk.services.company import base_currency
 from debtordesk.services.rates import rate_tables
 from debtordesk.services.settings import get_setting
 
@@ -288,12 +287,3 @@ def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | 
     if report is not None:
         report(Progress(total, total, "Proposals ready"))
     return proposals
-
-
-def base_total(proposals: Sequence[Proposal], session: Session) -> str:
-    """The chosen letters' total in words for a confirmation, per currency."""
-    sums: dict[str, int] = defaultdict(int)
-    for p in proposals:
-        sums[p.currency] += p.total_minor
-    base = base_currency(session)
-    return ", ".join(format_money(v, c) for c, v in sorted(sums.items(), key=lambda kv: (kv[0] != base, kv[0])))

@@ -63,8 +63,12 @@ def report_html(report, company: str, printed: str) -> str:
         f"<h2>Aged receivables as of {html.escape(day(report.as_of))} (by {basis})</h2>",
         f"<p>Printed {html.escape(printed)}</p>",
     ]
+    if len(report.rows) > MAX_PRINTED_ROWS:
+        parts.append(f"<p>The first {MAX_PRINTED_ROWS} of {len(report.rows)} customers; the PDF export has them "
+                     "all.</p>")
+    printed_rows = report.rows[:MAX_PRINTED_ROWS]
     for total in report.totals():
-        rows = [r for r in report.rows if r.currency == total.currency]
+        rows = [r for r in printed_rows if r.currency == total.currency]
         head = "".join(f"<th align='{'left' if i < 2 else 'right'}'>{html.escape(h)}</th>" for i, h in enumerate(heads))
         body = []
         for r in [*rows, total]:

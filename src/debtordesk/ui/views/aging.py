@@ -338,17 +338,21 @@ class AgingView(QWidget):
         QSettings().setValue("aging/export_folder", str(Path(path).parent))
         return Path(path)
 
-    def export_csv(self, path: Path | None = None) -> Path | None:
-        from debtordesk.services.aging_export import aging_csv
-
-        if self.report is None:
-            return None
+    def export_csv(self, path: Path | None = None) -> None:
+        if self.report is None or self.tasks is None:
+            return
         path = path or self._save_path("Export the aging report", "csv", "CSV files (*.csv)")
         if path is None:
-            return None
-        path.write_text(aging_csv(self.report), encoding="utf-8")
-        tell(self, f"Saved the report to {path}.")
-        return path
+            return
+        report = self.report
+
+        def job(_report, _cancel):
+            from debtordesk.services.aging_export import aging_csv
+
+            path.write_text(aging_csv(report), encoding="utf-8")
+            return path
+
+        self.tasks.run(job, label="Writing the report…", on_success=lambda p: tell(self, f"Saved the report to {p}."))
 
     def export_pdf(self, path: Path | None = None) -> None:
         if self.report is None or self.tasks is None:
