@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     from debtordesk.cli import kpi
 
     kpi.add_parser(sub, common, _date_arg)
+    from debtordesk.cli import plan
+
+    plan.add_parser(sub)
     return parser
 
 
@@ -224,6 +227,7 @@ COMMANDS = {
     "interest": interest_cmd.run,
     "dunning": cmd_dunning,
     "kpi": lambda args: args.run_command(args, _open),
+    "plan": lambda args: args.run_command(args),
 }
 
 
