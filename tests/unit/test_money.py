@@ -23,6 +23,8 @@ def test_split_even_parts_sum_to_the_whole(total, parts):
     assert sum(result) == total
     if total >= 0:
         assert all(p >= 0 for p in result)
+    if total >= parts:
+        assert all(p > 0 for p in result)  # no part is left empty when there is a unit for each
     # all parts but the last are equal; the last absorbs the rounding
     assert len(set(result[:-1])) <= 1
 
@@ -45,6 +47,8 @@ def test_split_by_weights_parts_sum_to_the_whole(total, weights):
 def test_split_examples_are_rounded_half_up_with_remainder_last():
     assert split_even(10000, 3) == [3333, 3333, 3334]
     assert split_even(20000, 3) == [6667, 6667, 6666]
+    assert split_even(6, 4) == [1, 1, 1, 3]  # rounding 1.5 up would leave nothing for the last part
+    assert split_even(3, 4) == [1, 1, 1, 0]  # fewer units than parts: a zero cannot be avoided
     assert split_even(2, 4) == [0, 0, 0, 2]
     assert split_by_weights(100, [1, 1, 1]) == [34, 33, 33]
     assert split_by_weights(101, [0, 0]) == [51, 50]

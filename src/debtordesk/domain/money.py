@@ -169,13 +169,14 @@ def round_half_up(value: Decimal) -> int:
 
 def split_even(total: int, parts: int) -> list[int]:
     """Divide `total` minor units into `parts` equal parts, rounded half-up; the last part takes
-    the rounding remainder. Parts are never negative for a non-negative total."""
+    the rounding remainder. Parts are never negative for a non-negative total, and none is zero
+    when there is at least one unit per part (6 in 4 is 1, 1, 1, 3, not 2, 2, 2, 0)."""
     if parts < 1:
         raise ValueError("parts must be at least 1")
     if total < 0:
         return [-p for p in split_even(-total, parts)]
     base = round_half_up(Decimal(total) / parts)
-    if base * (parts - 1) > total:
+    if base * (parts - 1) > total or (base * (parts - 1) == total and total >= parts):
         base = total // parts
     return [base] * (parts - 1) + [total - base * (parts - 1)]
 

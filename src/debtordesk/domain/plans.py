@@ -260,11 +260,7 @@ def _check(terms: PlanTerms) -> str:
 
 def _level(total: int, n: int) -> list[int]:
     """`total` in n equal parts, the remainder on the last, none of them zero (total >= n)."""
-    parts = split_even(total, n)
-    if parts[-1] <= 0:  # the rounded-up base can leave nothing for the last: 6 in 4 -> 2, 2, 2, 0
-        base = total // n
-        parts = [base] * (n - 1) + [total - base * (n - 1)]
-    return parts
+    return split_even(total, n)
 
 
 def _share(part: int, amounts: Sequence[int]) -> list[int]:
