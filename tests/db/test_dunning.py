@@ -33,7 +33,7 @@ def proposals(db, as_of):
 def send(db, as_of, refs=None):
     with db.transaction() as s:
         chosen = [p for p in dunning_run(s, as_of) if p.proposed and (refs is None or p.ref in refs)]
-        return mark_sent(s, [(p.customer_id, p.currency, p.level.position) for p in chosen], as_of, user="tester")
+        return mark_sent(s, [p.letter_key for p in chosen], as_of, user="tester")
 
 
 def test_weekly_runs_escalate_one_level_at_a_time_and_skip_hold_and_disputes(books):

@@ -100,7 +100,7 @@ def books(db):
 
 def keys(db, refs=None):
     with db.session() as s:
-        return [(p.customer_id, p.currency, p.level.position) for p in dunning_run(s, AS_OF)
+        return [p.letter_key for p in dunning_run(s, AS_OF)
                 if p.proposed and (refs is None or p.ref in refs)]
 
 

@@ -58,7 +58,7 @@ def run(args, open_db, table) -> int:
         if args.mark_sent:
             try:
                 with db.transaction() as s:
-                    sent = mark_sent(s, [(p.customer_id, p.currency, p.level.position) for p in chosen], as_of)
+                    sent = mark_sent(s, [p.letter_key for p in chosen], as_of)
             except Rejected as exc:
                 for problem in exc.problems:
                     print(problem, file=sys.stderr)

@@ -147,3 +147,17 @@ def build_report(
             row(cid, cur).unapplied += amount
     ordered = sorted(rows.values(), key=lambda r: (r.customer_ref, r.currency))
     return AgingReport(as_of, basis, tuple(limits), [r for r in ordered if r.total or r.unapplied])
+
+
+def most_overdue(report: AgingReport, top: int = 8, currency: str | None = None) -> list[AgingRow]:
+    """The customers most overdue (everything past the current bucket), largest first."""
+    rows = (r for r in report.rows if (currency is None or r.currency == currency) and r.total - r.buckets[0] > 0)
+    return sorted(rows, key=lambda r: (-(r.total - r.buckets[0]), r.customer_ref))[:top]
+
+
+def chart_bars(report: AgingReport, worst: Sequence[AgingRow], currency: str | None = None,
+               ) -> list[tuple[str, str, list[int]]]:
+    """Bars for an aging chart: the total of each currency (or of `currency`), then `worst`."""
+    bars = [(f"All customers ({t.currency})", t.currency, list(t.buckets)) for t in report.totals()
+            if currency is None or t.currency == currency]
+    return bars + [(r.name, r.currency, list(r.buckets)) for r in worst]

@@ -98,6 +98,11 @@ class Proposal:
         return (self.customer_id, self.currency)
 
     @property
+    def letter_key(self) -> tuple[int, str, int]:
+        """What mark_sent and email_letters are given: customer, currency and the level proposed."""
+        return (self.customer_id, self.currency, self.level.position if self.level else 0)
+
+    @property
     def open_minor(self) -> int:
         return sum(x.open_minor for x in self.lines)
 

@@ -42,7 +42,7 @@ from debtordesk.domain.money import format_plain
 
 __all__ = [
     "KpiResult", "TrendPoint", "WeekForecast", "Forecast", "collection_kpis", "kpi_trend", "customer_days_late",
-    "expected_receipts", "receipts_forecast", "kpi_json", "trend_json", "forecast_json",
+    "expected_receipts", "receipts_forecast", "kpi_json", "trend_json", "forecast_json", "forecast_csv",
 ]
 
 DAYS_LATE_PERIOD = 365  # the payment history the forecast shifts due dates by
@@ -363,3 +363,12 @@ def forecast_json(forecasts: dict[str, Forecast]) -> dict[str, dict]:
                              "overdue": format_plain(w.overdue_minor, cur)} for w in f.weeks],
                   "later": format_plain(f.later_minor, cur), "total": format_plain(f.total_minor, cur)}
             for cur, f in forecasts.items()}
+
+
+def forecast_csv(weeks_by_currency: dict[str, list[WeekForecast]]) -> str:
+    """The 13-week forecast as CSV (currency, week start, expected, of which overdue)."""
+    lines = ["currency,week_start,expected,of_which_overdue"]
+    for cur, weeks in sorted(weeks_by_currency.items()):
+        lines += [f"{cur},{w.week_start.isoformat()},{format_plain(w.expected_minor, cur)},"
+                  f"{format_plain(w.overdue_minor, cur)}" for w in weeks]
+    return "\n".join(lines) + "\n"

@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
                     written.append(target)
                     print(f"{target}  ({p.name}, {p.level.name}, {(time.perf_counter() - began) * 1000:.0f} ms)")
             with db.transaction() as s:
-                mark_sent(s, [(p.customer_id, p.currency, p.level.position) for p in chosen], as_of)
+                mark_sent(s, [p.letter_key for p in chosen], as_of)
         with db.session() as s:
             for ref, language in WALK.items():
                 cid = s.scalars(select(Customer.id).where(Customer.ref == ref)).one()

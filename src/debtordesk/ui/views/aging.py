@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from debtordesk.db.engine import Database
-from debtordesk.domain.aging import AgingReport, BucketError, parse_limits
+from debtordesk.domain.aging import AgingReport, BucketError, chart_bars, most_overdue, parse_limits
 from debtordesk.domain.problems import FieldErrors, sentence
 from debtordesk.services.aging import aging_report
 from debtordesk.services.aging_presets import delete_preset, list_presets, save_preset, set_default
@@ -40,14 +40,6 @@ from debtordesk.ui.workers import TaskRunner
 TOP_CUSTOMERS = 8
 
 
-def chart_bars(report: AgingReport, top: int = TOP_CUSTOMERS) -> list[tuple[str, str, list[int]]]:
-    """The chart's bars: the total of each currency, then the customers most overdue."""
-    bars = [(f"All customers ({t.currency})", t.currency, list(t.buckets)) for t in report.totals()]
-    worst = sorted((r for r in report.rows if r.total - r.buckets[0] > 0),
-                   key=lambda r: (-(r.total - r.buckets[0]), r.customer_ref))[:top]
-    return bars + [(r.name, r.currency, list(r.buckets)) for r in worst]
-
-
 class AgingView(QWidget):
     report_changed = Signal(object)  # today's report (all currencies, by due date) when it is shown
     customer_requested = Signal(int)
@@ -58,6 +50,7 @@ class AgingView(QWidget):
         self.tasks: TaskRunner | None = None
         self.report: AgingReport | None = None
         self.model: AgingTableModel | None = None
+        self.worst: list = []  # the rows the chart shows after the currency totals
         self.open_file: Callable[[Path], None] | None = None  # set by tests; else the system viewer
         self._request = 0
         self._loading_presets = False
@@ -256,23 +249,24 @@ class AgingView(QWidget):
         self._request += 1
         request = self._request
 
-        def job(_progress, should_cancel) -> AgingReport:
+        def job(_progress, should_cancel):
             with db.session() as session:
                 report = aging_report(session, as_of, limits, basis, currency or None)
             report.totals()  # summed here, not on the UI thread
-            chart_bars(report)
+            worst = most_overdue(report, TOP_CUSTOMERS)  # sorted here too
             if as_of == self.today and basis == "due" and not currency:
                 self.latest_today = report  # a plain attribute (no widget): Today reuses it on the worker
-            return report
+            return report, worst
 
-        def done(report: AgingReport) -> None:
+        def done(result) -> None:
             if request == self._request:  # a newer request supersedes this one
-                self.show_report(report)
+                self.show_report(*result)
 
         self.tasks.run(job, label="Working out who owes what…", on_success=done)
 
-    def show_report(self, report: AgingReport) -> None:
+    def show_report(self, report: AgingReport, worst=None) -> None:
         self.report = report
+        self.worst = worst if worst is not None else most_overdue(report, TOP_CUSTOMERS)
         first = self.model is None
         self.model = AgingTableModel(report, self)
         self.table.setModel(self.model)
@@ -286,7 +280,7 @@ class AgingView(QWidget):
         basis = "due date" if report.basis == "due" else "issue date"
         self.heading.setText(f"Aged receivables as of {report.as_of.strftime('%d %B %Y')} (by {basis})")
         self.chart.set_data("Buckets by customer", [label.capitalize() for label in report.labels],
-                            chart_bars(report))
+                            chart_bars(report, self.worst))
         self._fill_currencies(report)
         self.totals.setText("   |   ".join(
             f"Total {t.currency}: {money(t.total, t.currency)}, unapplied {money(t.unapplied, t.currency)}, "
@@ -306,13 +300,9 @@ class AgingView(QWidget):
     def _bar_activated(self, index: int) -> None:
         if self.report is None:
             return
-        bars = chart_bars(self.report)
         totals = len(self.report.totals())
-        if index >= totals:
-            name, currency, _ = bars[index]
-            row = next((r for r in self.report.rows if r.name == name and r.currency == currency), None)
-            if row is not None:
-                self.open_drill_down(row)
+        if index >= totals:  # the bars after the currency totals are the customers most overdue
+            self.open_drill_down(self.worst[index - totals])
 
     def drill_down(self, row_index: int) -> None:
         if self.model is not None:

@@ -43,6 +43,10 @@ def printout_path(prefix: str) -> Path:
     return Path(tempfile.mkstemp(prefix=prefix, suffix=".pdf", dir=folder)[1])
 
 
+def letters(n: int) -> str:
+    return f"{n} letter" + ("" if n == 1 else "s")
+
+
 class _SkippedFilter(QSortFilterProxyModel):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -170,7 +174,7 @@ class DunningView(QWidget):
             totals: dict[str, int] = {}
             for p in chosen:
                 totals[p.currency] = totals.get(p.currency, 0) + p.total_minor
-            text = (f"{proposed} letter{'s' if proposed != 1 else ''} proposed, {len(chosen)} ticked"
+            text = (f"{letters(proposed)} proposed, {len(chosen)} ticked"
                     + (f" (total {amounts(totals)})" if chosen else "")
                     + (f"; {skipped} overdue customer{'s' if skipped != 1 else ''} get no letter now"
                        + ("" if self.proxy.show_skipped else " (tick “Show customers who get no letter” to see why)")
@@ -204,10 +208,10 @@ class DunningView(QWidget):
         def done(result: Path) -> None:
             self.last_pdf = result
             self.open_file(result)
-            self.summary.setText(f"{len(chosen)} letter{'s' if len(chosen) != 1 else ''} ready to print in "
+            self.summary.setText(f"{letters(len(chosen))} ready to print in "
                                  f"{result}. After printing, choose “Mark chosen as sent”.")
 
-        self.tasks.run(job, label=f"Preparing {len(chosen)} letter{'s' if len(chosen) != 1 else ''}…",
+        self.tasks.run(job, label=f"Preparing {letters(len(chosen))}…",
                        on_success=done, on_cancelled=lambda: path.unlink(missing_ok=True))
 
     def mark_chosen_sent(self) -> None:
@@ -215,20 +219,14 @@ class DunningView(QWidget):
         if not chosen:
             tell(self, "Tick the letters that were sent first.")
             return
-        n = len(chosen)
-        answer = QMessageBox.question(
-            self, "Mark as sent",
-            f"Record {n} letter{'s' if n != 1 else ''} as sent on {self.selected_date():%d %B %Y}, the date they "
-            "carry? A copy of each is kept with the customer "
-            "and the next run escalates from it.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes)
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        self.record(chosen)
+        if self._confirm("Mark as sent", f"Record {letters(len(chosen))} as sent on {self.selected_date():%d %B %Y}, "
+                         "the date they carry? A copy of each is kept with the customer and the next run "
+                         "escalates from it."):
+            self.record(chosen)
 
     def record(self, chosen) -> None:
         db, as_of = self.db, self.selected_date()
-        keys = [(p.customer_id, p.currency, p.level.position) for p in chosen]
+        keys = [p.letter_key for p in chosen]
 
         def job(report, should_cancel):
             from debtordesk.services.dunning_letters import mark_sent
@@ -240,18 +238,10 @@ class DunningView(QWidget):
         def done(sent) -> None:
             self.letters_recorded.emit()
             self.propose()
-            tell(self, f"Recorded {len(sent)} letter{'s' if len(sent) != 1 else ''} as sent.")
+            tell(self, f"Recorded {letters(len(sent))} as sent.")
 
-        def failed(exc: Exception) -> None:
-            if isinstance(exc, Rejected):
-                tell(self, "No letter was recorded, because the accounts changed since the letters were "
-                     "proposed:\n\n" + "\n".join(str(p) for p in exc.problems) + "\n\nThe list has been "
-                     "worked out again.", QMessageBox.Icon.Warning)
-                self.propose()
-            else:
-                self.tasks.show_error(exc)
-
-        self.tasks.run(job, label="Recording the letters as sent…", on_success=done, on_error=failed)
+        self.tasks.run(job, label="Recording the letters as sent…", on_success=done,
+                       on_error=lambda exc: self._failed(exc, "recorded"))
 
     def email_chosen(self) -> None:
         from debtordesk.services.settings import get_settings
@@ -261,13 +251,8 @@ class DunningView(QWidget):
         if not chosen:
             tell(self, "Tick the letters to e-mail first.")
             return
-        n = len(chosen)
-        answer = QMessageBox.question(
-            self, "E-mail letters",
-            f"E-mail {n} letter{'s' if n != 1 else ''} now? Each one that goes is recorded as sent; any that "
-            "cannot be sent stay in the list with the reason.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes)
-        if answer != QMessageBox.StandardButton.Yes:
+        if not self._confirm("E-mail letters", f"E-mail {letters(len(chosen))} now? Each one that goes is recorded "
+                             "as sent; any that cannot be sent stay in the list with the reason."):
             return
         with self.db.session() as session:
             password = mail_password(get_settings(session))
@@ -277,7 +262,7 @@ class DunningView(QWidget):
         from debtordesk.services.dunning_mail import MailCancelled, email_letters
 
         db, as_of, today = self.db, self.selected_date(), self.today
-        keys = [(p.customer_id, p.currency, p.level.position) for p in chosen]
+        keys = [p.letter_key for p in chosen]
 
         def job(report, should_cancel):
             with db.session() as session:  # each e-mail sent is committed on its own
@@ -290,17 +275,26 @@ class DunningView(QWidget):
         def done(outcome) -> None:
             self.letters_recorded.emit()
             self.propose()
-            text = f"E-mailed {len(outcome.sent)} letter{'s' if len(outcome.sent) != 1 else ''}."
+            text = f"E-mailed {letters(len(outcome.sent))}."
             if outcome.failed:
                 text += "\n\nNot sent:\n" + "\n".join(f"• {name}: {why}" for name, why in outcome.failed)
             tell(self, text, QMessageBox.Icon.Warning if outcome.failed else QMessageBox.Icon.Information)
 
-        def failed(exc: Exception) -> None:
-            if isinstance(exc, Rejected):
-                tell(self, "No letter was e-mailed, because the accounts changed since the letters were "
-                     "proposed:\n\n" + "\n".join(str(p) for p in exc.problems), QMessageBox.Icon.Warning)
-                self.propose()
-            else:
-                self.tasks.show_error(exc)
+        self.tasks.run(job, label="E-mailing the letters…", on_success=done,
+                       on_error=lambda exc: self._failed(exc, "e-mailed"))
 
-        self.tasks.run(job, label="E-mailing the letters…", on_success=done, on_error=failed)
+    def _confirm(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self, title, question,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _failed(self, exc: Exception, done: str) -> None:
+        """A refusal because accounts changed since the proposal: say which, and propose again."""
+        if isinstance(exc, Rejected):
+            tell(self, f"No letter was {done}, because the accounts changed since the letters were proposed:\n\n"
+                 + "\n".join(str(p) for p in exc.problems) + "\n\nThe list has been worked out again.",
+                 QMessageBox.Icon.Warning)
+            self.propose()
+        else:
+            self.tasks.show_error(exc)

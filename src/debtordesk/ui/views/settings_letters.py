@@ -53,8 +53,8 @@ class LetterSettings(QWidget):
         page = QGroupBox("Paper and signature", self)
         form = QFormLayout(page)
         self.paper = QComboBox(page)
-        for key in PAPERS:
-            self.paper.addItem(PAPERS[key] if isinstance(PAPERS, dict) else key, key)
+        for key, label in PAPERS.items():
+            self.paper.addItem(label, key)
         self.window = QComboBox(page)
         for key, label in WINDOWS.items():
             self.window.addItem(label, key)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from debtordesk.db.engine import Database
+from debtordesk.domain.aging import chart_bars, most_overdue
 from debtordesk.ui.formatting import day, money
 from debtordesk.ui.workers import TaskRunner
 
@@ -244,12 +245,8 @@ class TodayView(QWidget):
             self.dso_tile.set(_fmt(kpi.dso, " days"), f"countback {_fmt(kpi.countback_dso, ' days')}")
             self.cei_tile.set(_fmt(kpi.cei, "%"), "of what could be collected")
             self.late_tile.set(_fmt(kpi.average_days_late, " days"), f"{_fmt(kpi.share_paid_late, '%')} paid late")
-        bars = [(f"All customers ({t.currency})", t.currency, list(t.buckets)) for t in data.report.totals()
-                if t.currency == cur]
-        worst = sorted((r for r in data.report.rows if r.currency == cur and r.total - r.buckets[0] > 0),
-                       key=lambda r: -(r.total - r.buckets[0]))[:6]
-        bars += [(r.name, r.currency, list(r.buckets)) for r in worst]
-        self.aging_chart.set_data("Aged receivables", [x.capitalize() for x in data.report.labels], bars)
+        self.aging_chart.set_data("Aged receivables", [x.capitalize() for x in data.report.labels],
+                                  chart_bars(data.report, most_overdue(data.report, 6, cur), cur))
         weeks = data.forecast.get(cur, [])
         self.forecast_chart.set_data("Cash expected in the next 13 weeks", cur,
                                      [(w.week_start, w.expected_minor, w.overdue_minor) for w in weeks])
@@ -259,15 +256,9 @@ class TodayView(QWidget):
                                     "%")
 
     def forecast_csv(self) -> str:
-        lines = ["currency,week_start,expected,of_which_overdue"]
-        if self.data is not None:
-            from debtordesk.domain.money import format_plain
+        from debtordesk.services.kpi import forecast_csv
 
-            for cur, weeks in sorted(self.data.forecast.items()):
-                for w in weeks:
-                    lines.append(f"{cur},{w.week_start.isoformat()},{format_plain(w.expected_minor, cur)},"
-                                 f"{format_plain(w.overdue_minor, cur)}")
-        return "\n".join(lines) + "\n"
+        return forecast_csv(self.data.forecast if self.data is not None else {})
 
     def save_forecast(self, path: Path | None = None) -> Path | None:
         if path is None:
