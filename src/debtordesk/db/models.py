@@ -341,3 +341,93 @@ class LetterInvoice(Base):
         UniqueConstraint("letter_id", "invoice_id"),
         Index("ix_letter_invoice_invoice", "invoice_id"),
     )
+
+
+class PaymentPlan(Base):
+    """An agreement to pay debts in instalments. The terms are kept as agreed; the instalments
+    are stored as worked out on the day (statuses are derived from payments, never stored)."""
+
+    __tablename__ = "payment_plan"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"))
+    currency: Mapped[str] = mapped_column(String(3))
+    agreed_on: Mapped[date] = mapped_column(Date)
+    first_due: Mapped[date] = mapped_column(Date)
+    frequency: Mapped[str] = mapped_column(String(20))  # as domain.plans.parse_frequency reads it
+    count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    instalment_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)  # the debts covered
+    down_payment_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    plan_fee_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    interest_kind: Mapped[str] = mapped_column(String(10), default="none")
+    interest_percent: Mapped[str] = mapped_column(String(12), default="0")
+    grace_days: Mapped[int] = mapped_column(Integer, default=0)
+    waive_interest: Mapped[bool] = mapped_column(Boolean, default=True)
+    total_minor: Mapped[int] = mapped_column(BigInteger)  # everything the instalments add up to
+    # fee and interest are a debt of their own: one invoice, due at the plan's end (or on a breach)
+    charges_invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoice.id", ondelete="RESTRICT"), nullable=True)
+    cancelled_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    # the breach as recorded (once): the day it happened, the instalment missed, where dunning resumes
+    breached_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    breach_instalment: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    resume_position: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    instalments: Mapped[list[PlanInstalment]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanInstalment.number")
+    invoices: Mapped[list[PlanInvoice]] = relationship(back_populates="plan", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("interest_kind IN ('none', 'flat', 'annual')", name="interest_kind"),
+        CheckConstraint("amount_minor > 0 AND total_minor >= amount_minor", name="amounts"),
+        CheckConstraint("grace_days >= 0", name="grace_days"),
+        Index("ix_payment_plan_customer", "customer_id", "currency"),
+    )
+
+
+class PlanInstalment(Base):
+    __tablename__ = "plan_instalment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("payment_plan.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)  # 0 is the down payment
+    due_date: Mapped[date] = mapped_column(Date)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    principal_minor: Mapped[int] = mapped_column(BigInteger)
+    interest_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    fee_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    plan: Mapped[PaymentPlan] = relationship(back_populates="instalments")
+
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        UniqueConstraint("plan_id", "number"),
+        Index("ix_plan_instalment_due", "due_date"),
+    )
+
+
+class PlanInvoice(Base):
+    """An invoice a plan covers, with what was left to pay on it when the plan was agreed."""
+
+    __tablename__ = "plan_invoice"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("payment_plan.id", ondelete="CASCADE"))
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"))
+    covered_minor: Mapped[int] = mapped_column(BigInteger)
+
+    plan: Mapped[PaymentPlan] = relationship(back_populates="invoices")
+
+    __table_args__ = (
+        CheckConstraint("covered_minor > 0", name="covered_positive"),
+        UniqueConstraint("plan_id", "invoice_id"),
+        Index("ix_plan_invoice_invoice", "invoice_id"),
+    )

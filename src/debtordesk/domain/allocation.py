@@ -5,7 +5,8 @@ Rules (the service applies them in one transaction):
    unapplied credit on the customer;
 2. a payment that names no invoice is allocated oldest first (due date, then invoice number) over
    the customer's open invoices in the payment's currency issued on or before the payment date;
-   the excess stays unapplied credit.
+   the excess stays unapplied credit. While the customer keeps a payment plan in that currency,
+   the plan's invoices come first (oldest first among them), so payments pay its instalments.
 """
 
 from __future__ import annotations

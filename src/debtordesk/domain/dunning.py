@@ -4,7 +4,8 @@ A policy is an ordered list of levels (Reminder 1, Reminder 2, Final demand, Let
 by default). For one account (a customer in one currency) as of a date:
 
 1. An account excluded by collections work (promise pending, payment plan kept, handed over) or a
-   customer on hold gets nothing; the reason is shown.
+   customer on hold gets nothing; the reason is shown. (The invoices of a payment plan being kept
+   are left out before the rules run; only when nothing else is overdue is the account excluded.)
 2. Only overdue invoices count (due before the as-of date, something left to pay); disputed ones
    are left out of letters and interest. All of them disputed: nothing is sent.
 3. When what is overdue (undisputed) is below the minimum balance, nothing is sent.
@@ -77,6 +78,7 @@ class Account:
     on_hold: bool = False
     last_letter: LastLetter | None = None
     excluded: str = ""  # a reason from collections work, e.g. "A promise to pay is pending until 3 Dec"
+    start_at: int = 0  # the lowest level the next letter may be (a broken payment plan can ask for more)
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def decide(account: Account, policy: Sequence[Level], as_of: date, minimum_minor
     ids = {i.invoice_id for i in claimed}
     last = account.last_letter
     previous = last if last is not None and last.invoice_ids & ids else None
-    position = previous.position + 1 if previous else 1
+    position = max(previous.position + 1 if previous else 1, account.start_at)
     levels = sorted(policy, key=lambda lv: lv.position)
     if not levels:
         return Decision(account, None, claimed, days, reason="The dunning policy has no levels.")

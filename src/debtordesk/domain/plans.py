@@ -94,6 +94,11 @@ class Frequency:
             self.kind) or Decimal(365) / Decimal(self.days)
 
     @property
+    def code(self) -> str:
+        """The text `parse_frequency` reads back: week, fortnight, month or Nd."""
+        return {"weekly": "week", "fortnightly": "fortnight", "monthly": "month"}.get(self.kind) or f"{self.days}d"
+
+    @property
     def label(self) -> str:
         if self.kind == "days":
             return "every day" if self.days == 1 else f"every {self.days} days"

@@ -40,6 +40,7 @@ from debtordesk.domain.interest import InterestResult, effective_regime, late_pa
 from debtordesk.domain.money import format_money, minor_digits, parse_amount, round_half_up
 from debtordesk.domain.problems import FieldErrors, UserError
 from debtordesk.domain.progress import Cancelled, Progress, Report, ShouldCancel
+from debtordesk.services.plan_tracking import DunningEffect, dunning_effects
 from debtordesk.services.rates import rate_tables
 from debtordesk.services.settings import get_setting
 
@@ -211,6 +212,20 @@ def _day(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
+def _account(key: tuple[int, str], items: list[OverdueItem], on_hold: bool, last: LastLetter | None,
+             plan: DunningEffect | None) -> Account:
+    """The account as the rules see it: a plan being kept takes its invoices out (and excludes the
+    account when nothing else is overdue); a broken one may raise the next level, once — until a
+    letter has been sent after the breach."""
+    if plan is None:
+        return Account(key[0], key[1], tuple(items), on_hold, last)
+    if plan.skip_invoice_ids:
+        rest = tuple(i for i in items if i.invoice_id not in plan.skip_invoice_ids)
+        return Account(key[0], key[1], rest or tuple(items), on_hold, last, excluded="" if rest else plan.reason)
+    fresh = last is None or plan.breached_on is None or last.sent_on < plan.breached_on
+    return Account(key[0], key[1], tuple(items), on_hold, last, start_at=plan.start_at if fresh else 0)
+
+
 def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | None = None,
                 report: Report | None = None, should_cancel: ShouldCancel | None = None) -> list[Proposal]:
     """Every account with something overdue as of `as_of`: the letter proposed or why none.
@@ -244,13 +259,14 @@ def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | 
     customers = {r.id: r for r in session.execute(cq)} if cids else {}
     minimums: dict[str, int] = {}
     last = _last_letters(session, cids)
+    plans = dunning_effects(session, as_of)
     decisions: list[Decision] = []
     total = len(items)
     for n, (key, its) in enumerate(items.items()):
         if should_cancel is not None and should_cancel():
             raise Cancelled()
         cust = customers[key[0]]
-        account = Account(key[0], key[1], tuple(its), cust.on_hold, last.get(key))
+        account = _account(key, its, cust.on_hold, last.get(key), plans.get(key))
         if key[1] not in minimums:
             minimums[key[1]] = minimum_minor(session, key[1])
         decisions.append(decide(account, policy, as_of, minimums[key[1]],

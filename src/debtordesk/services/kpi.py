@@ -276,13 +276,20 @@ def receipts_forecast(
     days late in that currency over the last 365 days (rounded to whole days; 0 without history).
     What is overdue even after moving is expected in week 1 and also counted as overdue.
 
-    `extra` is the hook for payment-plan instalments and promises to pay: (customer id, currency,
-    date expected, minor units), each expected on its own date (not moved; a past date counts as
-    overdue in week 1). They are added to the invoices' amounts, so a caller passing them must
-    make sure the same money is not also expected through its invoices.
+    Invoices of a payment plan being kept as of `as_of` are expected through the plan instead: each
+    unpaid instalment on its own due date (not moved; a past one counts as overdue in week 1).
+
+    `extra` is the hook for more dated expectations (promises to pay): (customer id, currency,
+    date expected, minor units), treated like instalments. They are added to the invoices'
+    amounts, so a caller passing them must make sure the same money is not also expected through
+    its invoices.
     """
     if weeks < 1:
         raise KpiError(f"the forecast needs at least 1 week, not {weeks}")
+    from debtordesk.services.plan_tracking import forecast_instalments
+
+    in_plans, instalments = forecast_instalments(session, as_of)
+    extra = [*extra, *instalments]
     # open as of the date, as rows to sum: what is open today, and each allocation of a payment
     # dated after the date (no per-invoice grouping, so a past date costs what its payments cost)
     open_now = select(Invoice.customer_id.label("cid"), Invoice.currency.label("cur"),
@@ -295,6 +302,9 @@ def receipts_forecast(
         .join(Invoice, Invoice.id == Allocation.invoice_id)
         .where(Payment.date > as_of, Invoice.issue_date <= as_of)
     )
+    if in_plans:
+        open_now = open_now.where(Invoice.id.not_in(sorted(in_plans)))
+        paid_since = paid_since.where(Invoice.id.not_in(sorted(in_plans)))
     items = union_all(open_now, paid_since).subquery("items")
     sums = _customer_late_sums(session, as_of, DAYS_LATE_PERIOD).subquery("history")
     shift = _round_ratio(session, sums.c.weighted, sums.c.paid)

@@ -16,6 +16,7 @@ from debtordesk.domain.money import check_currency, format_plain
 from debtordesk.domain.problems import UserError
 from debtordesk.services.company import base_currency
 from debtordesk.services.lists import Sort, contains, nominal, window
+from debtordesk.services.plan_tracking import plan_invoice_order
 
 
 class PaymentError(UserError):
@@ -83,6 +84,10 @@ def propose_allocation(
         item = OpenItem(inv.id, inv.number, inv.due_date, invoice_open_minor(session, inv.id))
         return allocate_to_named(amount_minor, item)
     items = open_items(session, customer_id, currency, issued_on_or_before=pay_date)
+    first = plan_invoice_order(session, customer_id, currency, pay_date)
+    if first:  # a payment plan being kept: its invoices are paid first (oldest first among them)
+        rank = {iid: 0 for iid in first}
+        items.sort(key=lambda it: rank.get(it.invoice_id, 1))
     return allocate(amount_minor, items, ordered=True)
 
 
