@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from debtordesk.config import current_user
 from debtordesk.db.models import Activity, Customer, Invoice, PaymentPlan, PlanInstalment, PlanInvoice
 from debtordesk.domain.money import check_currency, format_money
-from debtordesk.domain.plans import NO_INTEREST, Interest, PlanTerms, Schedule, parse_frequency, schedule
+from debtordesk.domain.plans import NO_INTEREST, Frequency, Interest, PlanTerms, Schedule, parse_frequency, schedule
 from debtordesk.domain.problems import FieldErrors, UserError
 from debtordesk.services.plan_tracking import active_plans, plan_states
 
@@ -79,6 +79,85 @@ def terms_of(plan: PaymentPlan) -> PlanTerms:
                      plan.count, plan.instalment_minor, plan.down_payment_minor, plan.plan_fee_minor,
                      interest_of(plan.interest_kind, plan.interest_percent), plan.grace_days)
 
+
+
+# PlanTerms field -> the builder's field that sets it (for refusals under the right field)
+FORM_FIELDS = {"amount_minor": "invoices", "currency": "invoices", "first_due": "first_due",
+               "frequency": "frequency", "count": "count", "instalment_minor": "instalment",
+               "down_payment_minor": "down", "plan_fee_minor": "fee", "interest": "percent",
+               "grace_days": "grace_days"}
+
+
+def terms_from_form(values: dict[str, str], amount_minor: int, currency: str) -> PlanTerms:
+    """The terms from what the builder's fields hold (strings), or FieldErrors keyed by field:
+    down, size ("count" or "instalment"), count, instalment, frequency (month, week, fortnight or
+    days), every_days, first_due (ISO date), fee, interest (none, flat, annual), percent, grace_days."""
+    from debtordesk.domain.money import MoneyError, parse_amount
+
+    errors: dict[str, str] = {}
+
+    def amount(key: str, label: str) -> int:
+        text = (values.get(key) or "").strip()
+        if not text:
+            return 0
+        try:
+            return parse_amount(text, currency)
+        except MoneyError as exc:
+            errors[key] = f"{label}: {exc}"
+            return 0
+
+    def whole(key: str, label: str) -> int:
+        text = (values.get(key) or "").strip()
+        if not text.isdigit():
+            errors[key] = f"{label} must be a whole number"
+            return 0
+        return int(text)
+
+    try:
+        first_due = date.fromisoformat(values.get("first_due", ""))
+    except ValueError:
+        errors["first_due"] = "the first payment date must be a date"
+        first_due = date.today()
+    kind = values.get("frequency", "month")
+    if kind == "days":
+        frequency = Frequency.every_days(whole("every_days", "The number of days between instalments"))
+        if "every_days" not in errors and (problem := frequency.problem()):
+            errors["every_days"] = problem
+        if "every_days" in errors:
+            frequency = Frequency.monthly()
+    else:
+        frequency = parse_frequency(kind)
+    size = values.get("size", "count")
+    count = whole("count", "The number of instalments") if size == "count" else None
+    instalment = amount("instalment", "The instalment") if size == "instalment" else None
+    if size == "instalment" and not instalment and "instalment" not in errors:
+        errors["instalment"] = "give the amount of each instalment"
+    interest = NO_INTEREST
+    how = values.get("interest", "none")
+    if how != "none":
+        try:
+            percent = Decimal((values.get("percent") or "").strip().replace(",", "."))
+        except ArithmeticError:
+            percent = None
+        if percent is None or not percent.is_finite():
+            errors["percent"] = "the interest must be a percentage like 8 or 7.5"
+        else:
+            interest = interest_of(how, percent)
+    terms = PlanTerms(amount_minor, currency, first_due, frequency, count, instalment,
+                      amount("down", "The down payment"), amount("fee", "The plan fee"), interest,
+                      whole("grace_days", "The grace period"))
+    if errors:
+        raise FieldErrors(errors)
+    return terms
+
+
+def preview(values: dict[str, str], amount_minor: int, currency: str) -> Schedule:
+    """The schedule the builder shows, or FieldErrors keyed by the builder's fields."""
+    terms = terms_from_form(values, amount_minor, currency)
+    try:
+        return schedule(terms)
+    except FieldErrors as exc:
+        raise FieldErrors({FORM_FIELDS.get(k, k): v for k, v in exc.errors.items()}) from None
 
 def _next_reference(session: Session) -> str:
     n = int(session.scalar(select(func.count()).select_from(PaymentPlan)) or 0) + 1

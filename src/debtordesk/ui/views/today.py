@@ -5,7 +5,7 @@ work waiting (letters proposed; follow-ups, promises and instalments as those fe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from debtordesk.db.engine import Database
 from debtordesk.domain.aging import chart_bars, most_overdue
-from debtordesk.ui.formatting import day, money
+from debtordesk.ui.formatting import OVERDUE_COLOR, day, money
 from debtordesk.ui.workers import TaskRunner
 
 
@@ -38,6 +40,11 @@ class TodayData:
     forecast: dict = field(default_factory=dict)  # currency -> WeekForecasts
     letters: int | None = None  # dunning letters proposed today
     base: str = ""  # the company's base currency, shown first
+    instalments: list = field(default_factory=list)  # DueInstalment of plans being kept, due within a week
+    breaches: list = field(default_factory=list)  # plans found broken (and recorded) on this load
+
+
+INSTALMENT_DAYS = 7  # "due this week": today and the six days after it (and any still late)
 
 
 def load_today(db: Database, today: date, report=None) -> TodayData:
@@ -45,13 +52,27 @@ def load_today(db: Database, today: date, report=None) -> TodayData:
     from debtordesk.services.aging import aging_report
     from debtordesk.services.company import base_currency
     from debtordesk.services.kpi import collection_kpis, expected_receipts, kpi_trend
+    from debtordesk.services.plan_tracking import instalments_due, record_breaches
 
+    with db.transaction() as s:  # a plan broken since the last look is recorded (once) before the figures
+        breaches = record_breaches(s, today)
     with db.session() as s:
         if report is None:
             report = aging_report(s, today)
             report.totals()
         return TodayData(report, collection_kpis(s, today), kpi_trend(s, today), expected_receipts(s, today),
-                         base=base_currency(s))
+                         base=base_currency(s),
+                         instalments=instalments_due(s, today, today + timedelta(days=INSTALMENT_DAYS - 1)),
+                         breaches=breaches)
+
+
+def instalment_line(d, today: date) -> str:
+    """'Alder & Co — PP-0001 instalment 2: £300.00 due Tue 1 Dec' (late ones say so)."""
+    which = "down payment" if d.number == 0 else f"instalment {d.number}"
+    when = (f"was due {day(d.due)}, late" if d.due < today else "due today" if d.due == today
+            else f"due {d.due:%a} {day(d.due)}")
+    part = " (part-paid)" if d.status == "part-paid" else ""
+    return f"{d.name} — {d.reference} {which}: {money(d.left_minor, d.currency)} {when}{part}"
 
 
 def count_letters(db: Database, today: date) -> int:
@@ -96,6 +117,7 @@ class Tile(QFrame):
 
 class TodayView(QWidget):
     page_requested = Signal(str)
+    plan_requested = Signal(int)  # a plan's id: open it on the Payment plans screen
 
     def __init__(self, db: Database, today: date, parent=None):
         super().__init__(parent)
@@ -179,11 +201,24 @@ class TodayView(QWidget):
         wl.addWidget(self.letters_label, 0, 0)
         wl.addWidget(open_dunning, 0, 1)
         for r, text in enumerate(("Follow-ups due: none (calls and notes with a follow-up date will be listed here).",
-                                  "Promises to pay due: none (promises recorded with customers will be listed here).",
-                                  "Instalments due this week: none (payment plans will be listed here)."), start=1):
+                                  "Promises to pay due: none (promises recorded with customers will be listed here)."),
+                                 start=1):
             label = QLabel(text, work)
             label.setWordWrap(True)
             wl.addWidget(label, r, 0, 1, 2)
+        self.instalments_label = QLabel("Instalments due this week: working them out…", work)
+        self.instalments_label.setWordWrap(True)
+        open_plans = QPushButton("Open Payment plans", work)
+        open_plans.clicked.connect(lambda: self.page_requested.emit("Payment plans"))
+        wl.addWidget(self.instalments_label, 3, 0)
+        wl.addWidget(open_plans, 3, 1)
+        self.instalments = QListWidget(work)
+        self.instalments.setAccessibleName("Instalments due this week")
+        self.instalments.setToolTip("Double-click to open the plan")
+        self.instalments.itemActivated.connect(
+            lambda item: self.plan_requested.emit(int(item.data(Qt.ItemDataRole.UserRole))))
+        self.instalments.hide()
+        wl.addWidget(self.instalments, 4, 0, 1, 2)
         layout.addWidget(work)
         layout.addStretch(1)
 
@@ -217,6 +252,7 @@ class TodayView(QWidget):
             self.currency.setCurrentIndex(max(0, self.currency.findData(base)))
             self.currency.blockSignals(False)
         self.show_data()
+        self.show_instalments(data)
         db, today = self.db, self.today
         self.tasks.run(lambda _r, _c: count_letters(db, today), label="Working out the reminders due…",
                        on_success=self._letters_arrived)
@@ -227,6 +263,26 @@ class TodayView(QWidget):
         self.letters_tile.set(str(count), "as of today, one per customer and currency")
         self.letters_label.setText(f"{count} reminder letter{'s are' if count != 1 else ' is'} due today."
                                    if count else "No reminder letters are due today.")
+
+    def show_instalments(self, data: TodayData) -> None:
+        rows = data.instalments
+        self.instalments.clear()
+        for d in rows:
+            item = QListWidgetItem(instalment_line(d, self.today))
+            item.setData(Qt.ItemDataRole.UserRole, d.plan_id)
+            if d.due < self.today:
+                item.setForeground(OVERDUE_COLOR)
+            self.instalments.addItem(item)
+        self.instalments.setVisible(bool(rows))
+        if rows:
+            self.instalments.setFixedHeight(self.instalments.sizeHintForRow(0) * min(len(rows), 6) + 6)
+        total = len(rows)
+        text = (f"Instalments due this week: {total} (to {day(self.today + timedelta(days=INSTALMENT_DAYS - 1))})."
+                if total else "Instalments due this week: none.")
+        if data.breaches:
+            refs = ", ".join(b.reference for b in data.breaches)
+            text += f" Broken since the last look: {refs} (recorded in the customers' activity)."
+        self.instalments_label.setText(text)
 
     def show_data(self) -> None:
         data, cur = self.data, self.currency.currentData()
