@@ -5,6 +5,7 @@ import pytest
 from debtordesk.services.correspondence import template_for
 from debtordesk.services.dunning import load_policy
 from debtordesk.services.rates import list_rates
+from debtordesk.services.settings import get_setting
 from debtordesk.ui.app import make_app
 from debtordesk.ui.views.settings import SettingsView
 from helpers import dunning_books
@@ -38,6 +39,17 @@ def test_policy_refusal_names_the_level_and_saves_nothing(settings, db):
     with db.session() as s:
         level = load_policy(s)[1]
     assert level.days_overdue == 28 and str(level.fee) == "5.00"
+
+
+def test_where_reminders_resume_after_a_broken_plan_is_saved(settings, db):
+    editor = settings.policy
+    assert editor.on_breach.currentData() == "resume"
+    editor.on_breach.setCurrentIndex(editor.on_breach.findData("final-demand"))
+    assert editor.save() is True
+    with db.session() as s:
+        assert get_setting(s, "plans.on_breach") == "final-demand"
+    editor.reload()
+    assert editor.on_breach.currentText() == "with the final demand"
 
 
 def test_template_errors_show_their_line_and_cannot_be_saved(settings, qtbot, db):

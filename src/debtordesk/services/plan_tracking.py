@@ -23,7 +23,7 @@ from debtordesk.domain.money import format_money
 from debtordesk.domain.plan_tracking import ACTIVE, BREACHED, PAID, Line, PlanState, track
 from debtordesk.services.settings import get_setting
 
-ON_BREACH = {"resume": "where the reminders stopped", "final-demand": "straight at the final demand"}
+ON_BREACH = {"resume": "where they stopped", "final-demand": "with the final demand"}
 
 
 def receipts(session: Session, plans: Sequence[PaymentPlan]) -> dict[int, list[tuple[date, int]]]:

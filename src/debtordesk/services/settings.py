@@ -15,6 +15,7 @@ DEFAULTS: dict[str, str] = {
     "letters.signatory_title": "Credit control",
     "letters.attach_statement": "",
     "dunning.minimum": "5.00",
+    "plans.on_breach": "resume",  # or "final-demand"
     "smtp.host": "",
     "smtp.port": "587",
     "smtp.security": "starttls",

@@ -1,4 +1,5 @@
-"""Settings ▸ Dunning: the levels of the policy, the minimum balance worth a letter."""
+"""Settings ▸ Dunning: the levels of the policy, the minimum balance worth a letter, where reminders
+resume after a broken payment plan."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from debtordesk.db.engine import Database
 from debtordesk.domain.dunning import CHANNELS, DEFAULT_POLICY
 from debtordesk.domain.problems import FieldErrors, sentence
 from debtordesk.services.dunning import check_minimum, load_policy, policy_rows, save_policy
+from debtordesk.services.plan_tracking import ON_BREACH
 from debtordesk.services.settings import get_setting, put_settings
 from debtordesk.ui.formatting import OVERDUE_COLOR
 from debtordesk.ui.messages import tell
@@ -78,6 +80,17 @@ class PolicyEditor(QWidget):
         minimum.addWidget(QLabel("(in the invoices' currency)", self))
         minimum.addStretch(1)
         layout.addLayout(minimum)
+        breach = QHBoxLayout()
+        breach.addWidget(QLabel("When a payment plan is broken, reminders resume", self))
+        self.on_breach = QComboBox(self)
+        self.on_breach.setAccessibleName("When a payment plan is broken")
+        for key, label in ON_BREACH.items():
+            self.on_breach.addItem(label, key)
+        self.on_breach.setToolTip("Where the reminders stopped: the letter after the last one sent before the plan. "
+                                  "Final demand: the next letter is the final demand (once; then the policy goes on).")
+        breach.addWidget(self.on_breach)
+        breach.addStretch(1)
+        layout.addLayout(breach)
         self.errors = QLabel(self)
         self.errors.setWordWrap(True)
         self.errors.setStyleSheet(f"color: {OVERDUE_COLOR.name()};")
@@ -95,6 +108,7 @@ class PolicyEditor(QWidget):
         with self.db.session() as s:
             self.show_rows(policy_rows(load_policy(s)))
             self.minimum.setText(get_setting(s, "dunning.minimum"))
+            self.on_breach.setCurrentIndex(max(0, self.on_breach.findData(get_setting(s, "plans.on_breach"))))
 
     def show_rows(self, rows: list[dict]) -> None:
         self.table.setRowCount(0)
@@ -156,7 +170,7 @@ class PolicyEditor(QWidget):
             minimum = check_minimum(self.minimum.text().strip())
             with self.db.transaction() as s:
                 save_policy(s, self.rows())
-                put_settings(s, {"dunning.minimum": minimum})
+                put_settings(s, {"dunning.minimum": minimum, "plans.on_breach": self.on_breach.currentData()})
         except FieldErrors as exc:
             self.errors.setText("\n".join(sentence(m) for m in exc.errors.values()))
             self.errors.show()
