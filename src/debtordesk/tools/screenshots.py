@@ -13,6 +13,8 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+FILE_NAMES = {"Payment plans": "plans"}  # pages whose picture has a shorter name
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m debtordesk.tools.screenshots")
@@ -28,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         db, _ = open_or_create(str(Path(tmp) / "demo.sqlite3"), args.today)
+        _demo_plans(db, args.today)
         window = MainWindow(db, today=args.today)
         window.resize(1280, 720)
         window.show()
@@ -42,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
             if name == "Customers":  # a customer with something overdue, as a user would pick
                 window.customers_view.list.table.selectRow(1)
                 app.processEvents()
-            target = args.out / f"{name.lower().replace(' ', '-')}.png"
+            target = args.out / f"{FILE_NAMES.get(name, name.lower().replace(' ', '-'))}.png"
             window.grab().save(str(target))
             print(target)
         tabs = window.settings_view.tabs
@@ -70,6 +73,45 @@ def main(argv: list[str] | None = None) -> int:
         welcome.close()
         blank.dispose()
     return 0
+
+
+def _demo_plans(db, today: date) -> None:
+    """Two payment plans on the demo books for the Payment plans screen: one being kept (paid on
+    time, one day within grace) and one broken (an instalment missed)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from debtordesk.db.models import Customer
+    from debtordesk.domain.plans import Frequency, PlanTerms
+    from debtordesk.services.payments import record_payment
+    from debtordesk.services.plans import coverable_invoices, create_plan, overdue_selection
+
+    # (agreed days ago, first due days ago, instalments, down payment share, grace, days late paying each)
+    shapes = [(75, 61, 6, 0, 7, [0, 3]), (110, 100, 5, 5, 5, [0, 0])]
+    with db.transaction() as s:
+        customers = s.scalars(select(Customer).where(Customer.on_hold.is_(False)).order_by(Customer.id)).all()
+        for customer in customers:
+            if not shapes:
+                break
+            agreed_ago, first_ago, count, down_share, grace, lateness = shapes[0]
+            agreed = today - timedelta(days=agreed_ago)
+            # never-paid invoices only: a demo payment dated after the agreement would not be the plan's
+            items = [c for c in coverable_invoices(s, customer.id, agreed) if c.open_minor == c.amount_minor]
+            currency = next((c.currency for c in items if c.overdue and not c.disputed), None)
+            chosen = overdue_selection(items, currency) if currency else []
+            amount = sum(c.open_minor for c in items if c.invoice_id in chosen)
+            if not chosen or amount < 50_000:
+                continue
+            shapes.pop(0)
+            down = amount * down_share // 100
+            terms = PlanTerms(amount, currency, today - timedelta(days=first_ago), Frequency.monthly(), count=count,
+                              down_payment_minor=down, grace_days=grace)
+            plan = create_plan(s, customer.id, chosen, terms, agreed_on=agreed, who="demo")
+            for line, late in zip(plan.instalments, lateness, strict=False):
+                paid_on = line.due_date + timedelta(days=late)
+                if paid_on <= today:
+                    record_payment(s, customer.id, paid_on, line.amount_minor, currency, reference=plan.reference)
 
 
 def _dialogs(window, out: Path):

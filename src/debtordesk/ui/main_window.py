@@ -29,14 +29,13 @@ from debtordesk.ui.views.customers import CustomersView
 from debtordesk.ui.views.dunning import DunningView
 from debtordesk.ui.views.invoices import InvoicesView
 from debtordesk.ui.views.payments import PaymentsView
+from debtordesk.ui.views.plans import PlansView
 from debtordesk.ui.views.settings import SettingsView
 from debtordesk.ui.views.today import TodayView
 from debtordesk.ui.workers import TaskRunner
 
 # (sidebar name, what the page will hold) for screens that are still to come
-COMING = {
-    "Payment plans": "Instalment schedules with an agreement letter.",
-}
+COMING: dict[str, str] = {}
 PAGES = ["Today", "Customers", "Invoices", "Payments", "Aging", "Dunning", "Payment plans", "Settings"]
 
 
@@ -62,16 +61,20 @@ class MainWindow(QMainWindow):
         self.invoices_view = InvoicesView(db, today, self)
         self.payments_view = PaymentsView(db, today, self)
         self.dunning_view = DunningView(db, today, self.tasks, self)
+        self.plans_view = PlansView(db, today, self.tasks, self)
+        self.plans_view.customer_requested.connect(self.show_customer)
+        self.plans_view.changed.connect(self.refresh)
         self.settings_view = SettingsView(db, today, self)
         self.today_view = TodayView(db, today, self)
         self.today_view.tasks = self.tasks
         self.today_view.report_source = lambda: self.aging_view.latest_today
         self.today_view.page_requested.connect(self.show_page)
+        self.today_view.plan_requested.connect(self.show_plan)
         self.dunning_view.customer_requested.connect(self.show_customer)
         self.dunning_view.letters_recorded.connect(lambda: self.refresh(skip_dunning=True))
         built = {"Aging": self.aging_view, "Customers": self.customers_view, "Invoices": self.invoices_view,
                  "Payments": self.payments_view, "Dunning": self.dunning_view, "Settings": self.settings_view,
-                 "Today": self.today_view}
+                 "Today": self.today_view, "Payment plans": self.plans_view}
         for name in PAGES:
             self.pages.addWidget(built.get(name) or ComingSoonView(name, COMING[name], self))
         self.sidebar.currentRowChanged.connect(self._page_changed)
@@ -177,6 +180,10 @@ class MainWindow(QMainWindow):
         self.show_page("Customers")
         self.customers_view.select(customer_id)
 
+    def show_plan(self, plan_id: int) -> None:
+        self.show_page("Payment plans")
+        self.plans_view.show_plan(plan_id)
+
     def show_page(self, name: str) -> None:
         row = PAGES.index(name) if name in PAGES else PAGES.index("Today")
         if self.sidebar.currentRow() == row:
@@ -191,7 +198,7 @@ class MainWindow(QMainWindow):
         """Read everything shown again (after a change, or F5)."""
         self.aging_view.latest_today = None
         self.aging_view.load(self.tasks)  # first: Today reuses its report
-        views = [self.customers_view.list, self.invoices_view, self.payments_view, self.today_view]
+        views = [self.customers_view.list, self.invoices_view, self.payments_view, self.today_view, self.plans_view]
         if not skip_dunning:
             views.append(self.dunning_view)
         for view in views:
