@@ -20,7 +20,7 @@ from reportlab.platypus import Table as Grid
 
 from debtordesk.letters.epc import QrCode, epc_qr
 from debtordesk.letters.fonts import register_fonts
-from debtordesk.letters.model import Letter, PaymentBlock, Table
+from debtordesk.letters.model import Letter, Party, PaymentBlock, SignatureField, Table
 
 INK = HexColor("#1a1a1a")
 ACCENT = HexColor("#1f3a5f")
@@ -54,6 +54,9 @@ def _styles() -> dict[str, ParagraphStyle]:
                                   alignment=TA_CENTER),
         "pay_title": ParagraphStyle("pay_title", fontName=bold, fontSize=9.5, leading=12, textColor=INK),
         "pay_value": ParagraphStyle("pay_value", fontName=regular, fontSize=9, leading=11, textColor=INK),
+        "role": ParagraphStyle("role", fontName=regular, fontSize=7.5, leading=10, textColor=GREY),
+        "party": ParagraphStyle("party", fontName=bold, fontSize=9.5, leading=12.5, textColor=INK),
+        "party_line": ParagraphStyle("party_line", fontName=regular, fontSize=9, leading=11.5, textColor=INK),
     }
 
 
@@ -71,6 +74,8 @@ def letter_flowables(letter: Letter, width: float) -> list[Flowable]:
     if letter.subject.strip():
         out.append(Paragraph(markup(letter.subject.strip()), st["subject"]))
     out += [Paragraph(markup(p), st["body"]) for p in letter.paragraphs if p.strip()]
+    if letter.parties:
+        out += [Spacer(1, 1 * mm), parties_grid(letter.parties, width), Spacer(1, 4 * mm)]
     for table in letter.tables:
         if not table.columns:
             continue
@@ -89,6 +94,8 @@ def letter_flowables(letter: Letter, width: float) -> list[Flowable]:
         out.append(Spacer(1, 5 * mm))
     closing = [Paragraph(markup(p), st["body"]) for p in letter.closing if p.strip()]
     signature = _signature(letter.signature_lines)
+    if letter.sign_fields:
+        signature += [Spacer(1, 4 * mm), sign_grid(letter.sign_fields, width)]
     if closing and signature:  # the last paragraph never stands alone above the signature on a new page
         out += closing[:-1]
         out.append(KeepTogether([closing[-1], *signature]))
@@ -266,3 +273,60 @@ def payment_box(block: PaymentBlock, width: float) -> Flowable:
         ("ALIGN", (-1, 0), (-1, 0), "CENTER" if qr else "LEFT"),
     ]))
     return KeepTogether([box])
+
+
+def _columns(count: int, width: float, gap: float) -> list[float]:
+    """Widths of `count` equal columns with a gap column between each two."""
+    col = (width - gap * (count - 1)) / count
+    out: list[float] = []
+    for i in range(count):
+        out += [col] if i == 0 else [gap, col]
+    return out
+
+
+def parties_grid(parties: tuple[tuple[str, Party], ...], width: float) -> Flowable:
+    """The parties of an agreement side by side: each a grey role, the name in bold, the address,
+    under a thin rule."""
+    st = _styles()
+    gap = 8 * mm
+    cells: list[object] = []
+    for i, (role, party) in enumerate(parties):
+        block = [Paragraph(markup(role), st["role"]), Paragraph(markup(party.name), st["party"])]
+        block += [Paragraph(markup(x), st["party_line"]) for x in party.lines if x.strip()]
+        cells += [block] if i == 0 else ["", block]
+    grid = Grid([cells], colWidths=_columns(len(parties), width, gap), hAlign="LEFT")
+    cmds = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
+    cmds += [("LINEABOVE", (2 * i, 0), (2 * i, 0), 0.7, ACCENT) for i in range(len(parties))]
+    grid.setStyle(TableStyle(cmds))
+    return grid
+
+
+def sign_grid(fields: tuple[SignatureField, ...], width: float) -> Flowable:
+    """Places to sign side by side: who signs for whom in bold, then for each label a line to
+    write on with the label in small grey print under it (a name already known is printed on the
+    first line). The last line, for the signature itself, has the most room."""
+    regular, _ = register_fonts()
+    st = _styles()
+    rows_n = max(len(f.lines) for f in fields)
+    data: list[list[object]] = [[], *([[] for _ in range(2 * rows_n)])]
+    for i, f in enumerate(fields):
+        gap = [] if i == 0 else [""]
+        data[0] += gap + [Paragraph(markup(f.party), st["party"])]
+        for k in range(rows_n):
+            label = f.lines[k] if k < len(f.lines) else ""
+            value = f.name if k == 0 and label else ""
+            data[1 + 2 * k] += gap + [Paragraph(markup(value), st["party_line"]) if value else ""]
+            data[2 + 2 * k] += gap + [label]
+    heights = [None] + [h for k in range(rows_n) for h in ((12 if k == rows_n - 1 else 8) * mm, None)]
+    cmds = [("FONT", (0, 1), (-1, -1), regular, 7.5, 9), ("TEXTCOLOR", (0, 1), (-1, -1), GREY),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("NOSPLIT", (0, 0), (-1, -1))]
+    for i, f in enumerate(fields):
+        for k in range(len(f.lines)):
+            cmds.append(("LINEBELOW", (2 * i, 1 + 2 * k), (2 * i, 1 + 2 * k), 0.6, INK))
+    grid = Grid(data, colWidths=_columns(len(fields), width, 12 * mm), rowHeights=heights, hAlign="LEFT")
+    grid.setStyle(TableStyle(cmds))
+    return grid  # not a KeepTogether: it is kept together with the closing's last paragraph

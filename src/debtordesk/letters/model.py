@@ -76,6 +76,16 @@ class PaymentBlock:
 
 
 @dataclass(frozen=True)
+class SignatureField:
+    """Where one party of an agreement signs: who for, a name already known (or ""), and the
+    labels printed under the lines to fill in (e.g. "Name", "Place and date", "Signature")."""
+
+    party: str  # e.g. "For Alder & Co"
+    lines: tuple[str, ...]
+    name: str = ""  # printed on the first line, e.g. "Jane Doe, Credit control"
+
+
+@dataclass(frozen=True)
 class Letter:
     """One letter. Page numbers restart for each letter of a batch."""
 
@@ -85,11 +95,13 @@ class Letter:
     reference_lines: tuple[tuple[str, str], ...]  # (label, value): ("Our reference", "DD-2026-0001")
     subject: str
     paragraphs: tuple[str, ...]  # before the tables; a single "\n" is a line break
+    parties: tuple[tuple[str, Party], ...] = ()  # (role, party) side by side after the paragraphs
     tables: tuple[Table, ...] = ()
     summary: tuple[tuple[str, str], ...] = ()  # (label, amount); the last line is the total, printed bold
     closing: tuple[str, ...] = ()  # paragraphs after the tables and the summary
     payment: PaymentBlock | None = None
     signature_lines: tuple[str, ...] = ()  # e.g. ("Yours sincerely", "", "Jane Doe", "Credit control")
+    sign_fields: tuple[SignatureField, ...] = ()  # an agreement's places to sign, side by side, at the end
     footer_lines: tuple[str, ...] = ()  # small print at the bottom of every page
     page_label: str = "Page {page} of {pages}"
     continuation_label: str = ""  # short header on pages 2+, e.g. "Alder & Co — 24 November 2026"

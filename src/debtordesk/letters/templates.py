@@ -32,6 +32,26 @@ The fields every template may use (all texts are already formatted for the lette
     previous_letter         the date of the previous letter of this cycle, or ""
     discount_note           a sentence about an early-payment discount, or ""
 
+The payment-plan agreement also fills `plan` (in other letters its texts are empty, its amounts
+zero, its numbers 0 and waive_interest false):
+
+    plan.reference          the plan's reference, e.g. "PP-0001" (to quote with every payment)
+    plan.agreed_on          the day the plan was agreed
+    plan.covered            what was left to pay on the debts the plan covers
+    plan.fee                the plan fee
+    plan.interest           the interest charged under the plan
+    plan.charges            fee and interest together (a debt of their own, listed with the debts)
+    plan.total              everything payable under the plan
+    plan.down_payment       the down payment
+    plan.instalment         the amount of each (the first) regular instalment
+    plan.count              the number of instalments, not counting the down payment
+    plan.instalments        the instalments in words: "12 monthly instalments", "one instalment"
+    plan.first_due          the date of the first payment (the down payment if there is one)
+    plan.end                the date of the last payment
+    plan.grace_days         days of grace after a due date before the plan is broken
+    plan.waive_interest     true when late-payment interest and compensation are not claimed while
+                            the plan is kept
+
 A line holding nothing but `{% ... %}` tags leaves no trace (neither its indent nor its line break),
 so conditions can stand on lines of their own; elsewhere the text is printed as written. Amounts are
 texts, so "is zero" tests them: `{% if fee is not zero %}` is true for "£5.00" and false
@@ -59,7 +79,9 @@ from debtordesk.config import resources_dir
 from debtordesk.domain.problems import UserError
 
 TEMPLATE_NAME = "<letter>"
-KEYS = ("reminder-1", "reminder-2", "final-demand", "letter-before-action", "statement")
+KEYS = ("reminder-1", "reminder-2", "final-demand", "letter-before-action", "statement", "plan-agreement")
+# the letters that are not a level of the dunning policy, with what the user reads
+OTHER_LETTERS = {"statement": "Statement of account", "plan-agreement": "Payment plan agreement"}
 LANGUAGES = ("en", "de")
 MAX_REPEAT = 100_000  # the longest text `*` may build
 
@@ -427,6 +449,10 @@ SAMPLE_CONTEXT: dict[str, object] = {
     "days_overdue": 52,
     "previous_letter": "10 November 2026",
     "discount_note": "",
+    "plan": {"reference": "PP-0001", "agreed_on": "24 November 2026", "covered": "£3,286.50", "fee": "£50.00",
+             "interest": "£0.00", "charges": "£50.00", "total": "£3,336.50", "down_payment": "£336.50",
+             "instalment": "£500.00", "count": 6, "instalments": "6 monthly instalments",
+             "first_due": "1 December 2026", "end": "1 June 2027", "grace_days": 7, "waive_interest": True},
 }
 
 SAMPLE_CONTEXT_DE: dict[str, object] = {
@@ -447,6 +473,10 @@ SAMPLE_CONTEXT_DE: dict[str, object] = {
               "(§ 247 BGB) sowie die Verzugspauschale von 40 € gemäß § 288 Abs. 5 BGB.",
     "oldest_due": "3. Oktober 2026",
     "previous_letter": "10. November 2026",
+    "plan": {"reference": "PP-0001", "agreed_on": "24. November 2026", "covered": "3.286,50 €", "fee": "50,00 €",
+             "interest": "0,00 €", "charges": "50,00 €", "total": "3.336,50 €", "down_payment": "336,50 €",
+             "instalment": "500,00 €", "count": 6, "instalments": "6 monatliche Raten",
+             "first_due": "1. Dezember 2026", "end": "1. Juni 2027", "grace_days": 7, "waive_interest": True},
 }
 
 

@@ -116,7 +116,8 @@ class Kit:
                                         f"Account {c.account_number}") if x)
         return ""
 
-    def payment_block(self, language: str, amount_minor: int, currency: str, reference: str) -> PaymentBlock | None:
+    def payment_block(self, language: str, amount_minor: int, currency: str, reference: str,
+                      amount_label: str = "") -> PaymentBlock | None:
         c, words = self.company, labels(language)
         rows = [(words["payee"], c.name)] if c.name else []
         if c.bank_name:
@@ -132,7 +133,7 @@ class Kit:
         if not any(k in (words["iban"], words["account_number"]) for k, _ in rows):
             return None
         rows.append((words["reference"], reference))
-        rows.append((words["amount"], format_money(amount_minor, currency, locale_of(language))))
+        rows.append((amount_label or words["amount"], format_money(amount_minor, currency, locale_of(language))))
         epc = None
         if currency == "EUR" and c.iban and 0 < amount_minor <= 99_999_999_999 and c.name:
             epc = EpcData(c.name[:70], c.iban.replace(" ", ""), to_decimal(amount_minor, currency), reference[:140],
@@ -198,6 +199,9 @@ def base_context(customer: Customer, kit: Kit, as_of: date, currency: str) -> di
         "currency": currency, "open_total": zero, "interest": zero, "compensation": zero, "fee": zero,
         "total": zero, "claims_interest": False, "regime": "", "invoice_count": 0, "oldest_due": "",
         "days_overdue": 0, "previous_letter": "", "discount_note": "",
+        "plan": {"reference": "", "agreed_on": "", "covered": zero, "fee": zero, "interest": zero, "charges": zero,
+                 "total": zero, "down_payment": zero, "instalment": zero, "count": 0, "instalments": "",
+                 "first_due": "", "end": "", "grace_days": 0, "waive_interest": False},
     }
 
 

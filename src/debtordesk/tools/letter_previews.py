@@ -4,6 +4,9 @@ when poppler's pdftoppm is installed): `python -m debtordesk.tools.letter_previe
 On a throw-away demo database it walks one English customer (UK rules) and one German customer
 (§ 288 BGB, paid in euros: the letters carry a payment QR code) through every level of the default
 policy, recording each letter as sent so the next run escalates, and adds a statement of account.
+Then each agrees a payment plan over their overdue invoices and gets its agreement letter: the
+English one 12 monthly instalments after a down payment, with a plan fee and interest waived while
+the plan is kept; the German one 36 monthly instalments at 4 % a year, statutory interest running.
 """
 
 from __future__ import annotations
@@ -17,6 +20,28 @@ from datetime import date, timedelta
 from pathlib import Path
 
 WALK = {"C00003": "en", "C00010": "de"}  # Kettle & Crumb Café (GBP), Weiß Elektrotechnik GmbH (EUR)
+
+
+def agree_plan(session, customer_id: int, language: str, today: date) -> int:
+    """A plan over the customer's overdue invoices, as the previews show it (see the docstring)."""
+    from debtordesk.domain.plans import Frequency, Interest, PlanTerms
+    from debtordesk.services.plans import coverable_invoices, create_plan, overdue_selection
+
+    items = coverable_invoices(session, customer_id, today)
+    currency = "GBP" if language == "en" else "EUR"
+    chosen = overdue_selection(items, currency)
+    amount = sum(c.open_minor for c in items if c.invoice_id in chosen)
+    first = today + timedelta(days=7)
+    if language == "en":
+        terms = PlanTerms(amount, currency, first, Frequency.monthly(), count=12,
+                          down_payment_minor=amount // 10 // 100 * 100, plan_fee_minor=2500, grace_days=7)
+        waive = True
+    else:
+        terms = PlanTerms(amount, currency, first, Frequency.monthly(), count=36, interest=Interest.annual(4),
+                          grace_days=14)
+        waive = False
+    return create_plan(session, customer_id, chosen, terms, agreed_on=today, waive_interest=waive,
+                       who="preview").id
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     from debtordesk.services.demo import fill_demo
     from debtordesk.services.dunning import DEFAULT_POLICY, dunning_run, policy_rows, save_policy
     from debtordesk.services.dunning_letters import mark_sent, render_run
+    from debtordesk.services.plan_letters import agreement_pdf
     from debtordesk.services.statements import statement_pdf
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -67,6 +93,14 @@ def main(argv: list[str] | None = None) -> int:
                 cid = s.scalars(select(Customer.id).where(Customer.ref == ref)).one()
                 target = args.out / f"statement-{language}.pdf"
                 target.write_bytes(statement_pdf(s, cid, args.today))
+                written.append(target)
+                print(target)
+        with db.transaction() as s:
+            for ref, language in WALK.items():
+                cid = s.scalars(select(Customer.id).where(Customer.ref == ref)).one()
+                _, pdf = agreement_pdf(s, agree_plan(s, cid, language, args.today), args.today, who="preview")
+                target = args.out / f"plan-agreement-{language}.pdf"
+                target.write_bytes(pdf)
                 written.append(target)
                 print(target)
         db.dispose()
