@@ -69,6 +69,18 @@ def test_template_errors_show_their_line_and_cannot_be_saved(settings, qtbot, db
         assert "your account is overdue" not in template_for(s, "reminder-1", "en").body
 
 
+def test_the_plan_agreement_words_are_edited_like_the_reminders(settings, qtbot, db):
+    letters = settings.letters
+    letters.letter.setCurrentIndex(letters.letter.findData("plan-agreement"))
+    assert letters.letter.currentText() == "Payment plan agreement"
+    qtbot.waitUntil(lambda: "PP-0001" in letters.preview_text(), timeout=3000)
+    letters.body.setPlainText("{{ salutation }}\n\nPlease pay {{ plan.instalments }} of {{ plan.instalment }}.")
+    qtbot.waitUntil(lambda: "Please pay" in letters.preview_text(), timeout=3000)
+    assert letters.save() is True
+    with db.session() as s:
+        assert "{{ plan.instalments }}" in template_for(s, "plan-agreement", "en").body
+
+
 def test_a_newer_rate_is_added_and_a_bad_one_explained(settings, db):
     rates = settings.rates
     rates.table_key.setCurrentIndex(rates.table_key.findData("boe"))

@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
 
 from debtordesk.db.engine import Database
 from debtordesk.letters.model import PAPERS, WINDOWS
-from debtordesk.letters.templates import SAMPLE_CONTEXT, LetterTemplate, TemplateProblem, paragraphs, render_text
+from debtordesk.letters.templates import (
+    OTHER_LETTERS,
+    SAMPLE_CONTEXT,
+    LetterTemplate,
+    TemplateProblem,
+    paragraphs,
+    render_text,
+)
 from debtordesk.services.correspondence import is_edited, reset_template, save_template, template_for
 from debtordesk.services.dunning import load_policy
 from debtordesk.services.settings import get_settings, put_settings
@@ -40,7 +47,9 @@ FIELDS_HELP = ("Fields: {{ salutation }}, {{ customer.name }}, {{ customer.ref }
                "{{ company.name }}, {{ company.phone }}, {{ company.email }}, {{ level.name }}, {{ as_of }}, "
                "{{ pay_by }}, {{ deadline_days }}, {{ open_total }}, {{ interest }}, {{ compensation }}, {{ fee }}, "
                "{{ total }}, {{ regime }}, {{ invoice_count }}, {{ oldest_due }}, {{ days_overdue }}, "
-               "{{ previous_letter }}; conditions like {% if claims_interest %} … {% endif %}.")
+               "{{ previous_letter }}; in the payment plan agreement also {{ plan.reference }}, {{ plan.total }}, "
+               "{{ plan.instalments }}, {{ plan.instalment }}, {{ plan.first_due }}, {{ plan.end }}, "
+               "{{ plan.grace_days }}; conditions like {% if claims_interest %} … {% endif %}.")
 
 
 class LetterSettings(QWidget):
@@ -148,6 +157,8 @@ class LetterSettings(QWidget):
         self.letter.clear()
         for lv in levels:
             self.letter.addItem(lv.name, lv.key)
+        for key, name in OTHER_LETTERS.items():
+            self.letter.addItem(name, key)
         self.letter.blockSignals(False)
         self.load_words()
 
