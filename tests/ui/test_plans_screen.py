@@ -219,3 +219,21 @@ def test_open_customer_asks_for_the_plans_customer(view, qtbot):
     with qtbot.waitSignal(view.customer_requested, timeout=1_000) as blocker:
         view.table.doubleClicked.emit(view.plans_model.index(1, 1))
     assert blocker.args == [alder]
+
+
+def test_agreement_letter_opens_a_pdf_recorded_once(view, qtbot):
+    from pypdf import PdfReader
+
+    from debtordesk.db.models import Letter
+
+    choose(view, qtbot, "PP-0001")
+    with qtbot.waitSignal(view.changed, timeout=20_000):
+        view.letter_button.click()
+    assert len(view.opened) == 1 and view.opened[0].suffix == ".pdf"
+    text = "".join(p.extract_text() for p in PdfReader(view.opened[0]).pages)
+    assert "PP-0001" in text and "Alder & Co" in text
+    with qtbot.waitSignal(view.changed, timeout=20_000):
+        view.letter_button.click()  # again: the copy recorded the first time
+    assert view.opened[1].read_bytes() == view.opened[0].read_bytes()
+    with view.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Letter).where(Letter.reference == "PP-0001")) == 1
