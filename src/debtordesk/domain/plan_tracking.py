@@ -13,7 +13,8 @@ Rules (docs/plans.md, "Tracking"):
 - A plan is **completed** when every instalment is paid, **cancelled** from the day the user
   cancelled it, **breached** as above, and **active** otherwise. Completed wins over breached (a
   breached plan that is then paid in full is done); cancelled wins over both.
-- **Arrears** are what fell due on or before the date and is not paid.
+- **Arrears** are what fell due before the date and is not paid (an instalment due today is not
+  in arrears yet).
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ class PlanState:
 
     @property
     def arrears_minor(self) -> int:
-        return sum(s.left_minor for s in self.lines if s.due <= self.as_of)
+        return sum(s.left_minor for s in self.lines if s.due < self.as_of)
 
     @property
     def next_line(self) -> LineState | None:
