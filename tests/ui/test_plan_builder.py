@@ -106,3 +106,39 @@ def test_the_first_payment_cannot_come_before_the_agreement(books, qtbot):
     assert dialog.form.error_text("first_due") == ("The first payment cannot be due before the day the plan is "
                                                    "agreed.")
     assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
+
+
+def _agree_six(self):  # what a user does in the builder: six instalments, then Agree the plan
+    self.count.setValue(6)
+    self.save()
+    return self.result()
+
+
+def test_a_plan_is_offered_from_the_customer_and_from_the_dunning_screen(books, qtbot, monkeypatch):
+    from debtordesk.ui.main_window import MainWindow
+
+    monkeypatch.setattr(PlanBuilderDialog, "exec", _agree_six)
+    window = MainWindow(books, today=AGREED)
+    qtbot.addWidget(window)
+    window.show_customer(alder_id(books))
+    qtbot.waitUntil(lambda: window.customers_view.detail.row is not None, timeout=10_000)
+    window.customers_view.detail.plan_button.click()
+    assert window.current_page() == "Payment plans"
+    view = window.plans_view
+    qtbot.waitUntil(lambda: view.detail is not None and view.detail.row.reference == "PP-0001", timeout=10_000)
+    assert view.detail.schedule.count == 6 and view.detail.row.total_minor == 120000
+    # the Dunning screen offers a plan for the selected customer; Birch has no plan yet
+    window.show_page("Dunning")
+    dunning = window.dunning_view
+    qtbot.waitUntil(lambda: dunning.model.rowCount() > 0, timeout=10_000)
+    dunning.show_skipped.setChecked(True)  # nobody gets a letter on this day: Alder keeps a plan
+    assert dunning.proxy.rowCount() == 3
+    offered = []
+    monkeypatch.setattr(window.actions_, "new_plan", lambda cid, cur=None: offered.append((cid, cur)))
+    dunning.plan_requested.disconnect()
+    dunning.plan_requested.connect(window.actions_.new_plan)
+    dunning.table.setCurrentIndex(dunning.proxy.index(0, 1))
+    dunning.plan_button.click()
+    first = dunning.model.proposals[dunning.proxy.mapToSource(dunning.proxy.index(0, 1)).row()]
+    assert offered == [(first.customer_id, "GBP")]
+    assert window.tasks.wait(10_000)

@@ -1,5 +1,6 @@
-"""What happens between screens: new invoice or payment from a customer, open the customer of an
-invoice or payment, and everything shown read again after a change."""
+"""What happens between screens: new invoice, payment or payment plan from a customer (or from the
+Dunning screen), open the customer of an invoice or payment, and everything shown read again after
+a change."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ class RecordActions(QObject):
         customers = window.customers_view
         customers.new_invoice.connect(self.new_invoice)
         customers.record_payment.connect(self.record_payment)
+        customers.new_plan.connect(self.new_plan)
+        window.dunning_view.plan_requested.connect(self.new_plan)
         self.connect_invoices(window.invoices_view)
         self.connect_payments(window.payments_view)
         customers.detail.add_tab("Invoices", self._customer_invoices, 1)
@@ -61,3 +64,15 @@ class RecordActions(QObject):
         if saved is not None:
             self.window.statusBar().showMessage("Payment recorded.", 5000)
             self.window.refresh()
+
+    def new_plan(self, customer_id: int | None = None, currency: str | None = None) -> int | None:
+        from debtordesk.ui.dialogs.plan_builder import PlanBuilderDialog
+
+        dialog = PlanBuilderDialog(self.window.db, customer_id, self.window, today=self.window.today,
+                                   currency=currency or None)
+        if dialog.exec() != PlanBuilderDialog.DialogCode.Accepted or dialog.plan_id is None:
+            return None
+        self.window.statusBar().showMessage(f"Payment plan {dialog.reference} agreed.", 5000)
+        self.window.refresh()
+        self.window.show_plan(dialog.plan_id)
+        return dialog.plan_id

@@ -112,6 +112,7 @@ class CustomerDetail(QWidget):
     changed = Signal()  # something was saved: lists should reload
     new_invoice = Signal(int)
     record_payment = Signal(int)
+    new_plan = Signal(int)
 
     def __init__(self, db: Database, today: date, parent=None):
         super().__init__(parent)
@@ -134,10 +135,12 @@ class CustomerDetail(QWidget):
         self.edit_button = QPushButton("Edit…", self)
         self.invoice_button = QPushButton("New invoice…", self)
         self.payment_button = QPushButton("Record payment…", self)
+        self.plan_button = QPushButton("Payment plan…", self)
+        self.plan_button.setToolTip("Agree a payment plan over this customer's overdue invoices")
         self.hold_button = QPushButton("Put on hold", self)
         self.archive_button = QPushButton("Archive", self)
         self.delete_button = QPushButton("Delete…", self)
-        for b in (self.edit_button, self.invoice_button, self.payment_button, self.hold_button,
+        for b in (self.edit_button, self.invoice_button, self.payment_button, self.plan_button, self.hold_button,
                   self.archive_button, self.delete_button):
             actions.addWidget(b)
         actions.addStretch(1)
@@ -159,6 +162,7 @@ class CustomerDetail(QWidget):
         self.edit_button.clicked.connect(self.edit)
         self.invoice_button.clicked.connect(lambda: self.row and self.new_invoice.emit(self.row.id))
         self.payment_button.clicked.connect(lambda: self.row and self.record_payment.emit(self.row.id))
+        self.plan_button.clicked.connect(lambda: self.row and self.new_plan.emit(self.row.id))
         self.hold_button.clicked.connect(self.toggle_hold)
         self.archive_button.clicked.connect(self.toggle_archive)
         self.delete_button.clicked.connect(self.delete)
@@ -194,7 +198,7 @@ class CustomerDetail(QWidget):
             except UserError:
                 row = None
         self.row = row
-        for b in (self.edit_button, self.invoice_button, self.payment_button, self.hold_button,
+        for b in (self.edit_button, self.invoice_button, self.payment_button, self.plan_button, self.hold_button,
                   self.archive_button, self.delete_button):
             b.setEnabled(row is not None)
         if row is None:
@@ -268,6 +272,7 @@ class CustomerDetail(QWidget):
 class CustomersView(QWidget):
     new_invoice = Signal(int)
     record_payment = Signal(int)
+    new_plan = Signal(int)
 
     def __init__(self, db: Database, today: date, parent=None):
         super().__init__(parent)
@@ -289,6 +294,7 @@ class CustomersView(QWidget):
         self.detail.changed.connect(self.refresh)
         self.detail.new_invoice.connect(self.new_invoice)
         self.detail.record_payment.connect(self.record_payment)
+        self.detail.new_plan.connect(self.new_plan)
 
     def new_record(self) -> None:
         new_id = edit_customer(self, self.db)

@@ -59,6 +59,7 @@ class _SkippedFilter(QSortFilterProxyModel):
 
 class DunningView(QWidget):
     customer_requested = Signal(int)
+    plan_requested = Signal(int, str)  # offer the customer a payment plan for the debts in that currency
     letters_recorded = Signal()
 
     def __init__(self, db: Database, today: date, tasks: TaskRunner, parent=None):
@@ -115,7 +116,10 @@ class DunningView(QWidget):
         self.email_button.setToolTip("Send the ticked letters as PDF attachments to the customers' e-mail "
                                      "addresses; each one sent is recorded")
         self.email_button.clicked.connect(self.email_chosen)
-        for b in (self.all_button, self.none_button):
+        self.plan_button = QPushButton("Offer a payment plan…", self)
+        self.plan_button.setToolTip("Agree a payment plan with the selected customer over their overdue invoices")
+        self.plan_button.clicked.connect(self.offer_plan)
+        for b in (self.all_button, self.none_button, self.plan_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.email_button)
@@ -189,6 +193,14 @@ class DunningView(QWidget):
         self.customer_requested.emit(self.model.proposals[row].customer_id)
 
     # --- actions --------------------------------------------------------------------------------------
+    def offer_plan(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            tell(self, "Select the customer to offer a payment plan first.")
+            return
+        p = self.model.proposals[self.proxy.mapToSource(index).row()]
+        self.plan_requested.emit(p.customer_id, p.currency)
+
     def print_chosen(self) -> None:
         chosen = self.model.chosen()
         if not chosen:
