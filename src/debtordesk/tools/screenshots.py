@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
             target = args.out / f"{FILE_NAMES.get(name, name.lower().replace(' ', '-'))}.png"
             window.grab().save(str(target))
             print(target)
+            if name == "Today":  # the work box, below the charts
+                target = args.out / "today-waiting.png"
+                window.today_view.work_box.grab().save(str(target))
+                print(target)
         tabs = window.settings_view.tabs
         for i in range(tabs.count()):
             tabs.setCurrentIndex(i)
@@ -115,12 +119,14 @@ def _demo_plans(db, today: date) -> None:
 
 
 def _dialogs(window, out: Path):
-    """The customer, invoice and payment forms, filled from the demo data (never run modally)."""
+    """The customer, invoice and payment forms and the plan builder, filled from the demo data (never run
+    modally)."""
     from PySide6.QtWidgets import QApplication
 
     from debtordesk.ui.dialogs.customer import CustomerDialog
     from debtordesk.ui.dialogs.invoice import InvoiceDialog
     from debtordesk.ui.dialogs.payment import PaymentDialog
+    from debtordesk.ui.dialogs.plan_builder import PlanBuilderDialog
 
     customer = window.customers_view.detail.row
     window.show_page("Invoices")
@@ -129,8 +135,14 @@ def _dialogs(window, out: Path):
         "customer-dialog.png": CustomerDialog(window.db, customer.id, window),
         "invoice-dialog.png": InvoiceDialog(window.db, window.today, invoice_id=invoice.id, parent=window),
         "payment-dialog.png": PaymentDialog(window.db, window.today, customer.id, parent=window),
+        "plan-builder.png": PlanBuilderDialog(window.db, customer.id, window, today=window.today),
     }
     shots["payment-dialog.png"].amount.setText("1000.00")
+    builder = shots["plan-builder.png"]
+    builder.resize(1100, 640)
+    builder.count.setValue(6)
+    builder.fee.setText("25")
+    builder.update_preview()
     for name, dialog in shots.items():
         dialog.show()
         QApplication.processEvents()

@@ -193,7 +193,7 @@ class TodayView(QWidget):
         charts.addWidget(self.overdue_trend, 1, 1)
         layout.addLayout(charts)
 
-        work = QGroupBox("Waiting for you", body)
+        work = self.work_box = QGroupBox("Waiting for you", body)
         wl = QGridLayout(work)
         self.letters_label = QLabel("Working out the reminders due…", work)
         open_dunning = QPushButton("Open Dunning", work)
