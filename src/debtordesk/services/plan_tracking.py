@@ -69,6 +69,12 @@ def plan_states(session: Session, as_of: date, *, customer_id: int | None = None
     return [(p, state_of(p, money.get(p.id, ()), as_of)) for p in plans]
 
 
+def customer_names(session: Session, states: Sequence[tuple[PaymentPlan, PlanState]]) -> dict[int, str]:
+    """The names of the customers of these plans, by id."""
+    ids = {p.customer_id for p, _ in states}
+    return dict(session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(ids))).all()) if ids else {}
+
+
 def active_plans(session: Session, as_of: date, *, customer_id: int | None = None) -> list[PaymentPlan]:
     """Plans being kept as of the date (not completed, breached or cancelled)."""
     return [p for p, s in plan_states(session, as_of, customer_id=customer_id) if s.status == ACTIVE]
@@ -212,8 +218,7 @@ def instalments_due(session: Session, as_of: date, until: date) -> list[DueInsta
     """Unpaid instalments of plans being kept that fall due by `until` (earlier late ones too)."""
     rows = []
     states = plan_states(session, as_of)
-    names = dict(session.execute(select(Customer.id, Customer.name).where(
-        Customer.id.in_({p.customer_id for p, _ in states}))).all()) if states else {}
+    names = customer_names(session, states)
     for plan, state in states:
         if state.status != ACTIVE:
             continue

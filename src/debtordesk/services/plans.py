@@ -23,7 +23,7 @@ from debtordesk.db.models import Activity, Customer, Invoice, PaymentPlan, PlanI
 from debtordesk.domain.money import check_currency, format_money
 from debtordesk.domain.plans import NO_INTEREST, Frequency, Interest, PlanTerms, Schedule, parse_frequency, schedule
 from debtordesk.domain.problems import FieldErrors, UserError
-from debtordesk.services.plan_tracking import active_plans, plan_states
+from debtordesk.services.plan_tracking import active_plans, customer_names, plan_states
 
 
 class PlanError(UserError):
@@ -314,8 +314,7 @@ def plan_rows(session: Session, as_of: date, *, customer_id: int | None = None,
               status: str | None = None) -> list[PlanRow]:
     """The plans list: newest first, optionally one customer's or one status."""
     states = plan_states(session, as_of, customer_id=customer_id)
-    names = dict(session.execute(select(Customer.id, Customer.name).where(
-        Customer.id.in_({p.customer_id for p, _ in states}))).all()) if states else {}
+    names = customer_names(session, states)
     rows = []
     for plan, st in reversed(states):
         if status is not None and st.status != status:

@@ -177,19 +177,15 @@ class PlanTableModel(QAbstractTableModel):
 
 # --- the plan chosen ------------------------------------------------------------------------------
 
-class InstalmentTableModel(QAbstractTableModel):
-    """A plan's instalments as of a date: no. ('Down' for the down payment), due, amount, paid, status."""
+class _DetailModel(QAbstractTableModel):
+    """A read-only table of `items` under `HEADERS`; the columns in `RIGHT` are right-aligned."""
 
-    HEADERS = ["No.", "Due", "Amount", "Paid", "Status"]
-
-    def __init__(self, state=None, currency: str = "", cancelled_on: date | None = None, parent=None):
-        super().__init__(parent)
-        self.state, self.currency, self.cancelled_on = state, currency, cancelled_on
-        self.lines = list(state.lines) if state is not None else []
-        self.texts = [instalment_status(x, state, currency, cancelled_on) for x in self.lines]
+    HEADERS: list[str] = []
+    RIGHT: tuple[int, ...] = ()
+    items: list = []
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.lines)
+        return 0 if parent.isValid() else len(self.items)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
@@ -199,9 +195,23 @@ class InstalmentTableModel(QAbstractTableModel):
             return None
         if role == DISPLAY:
             return self.HEADERS[section]
-        if role == ALIGN and section in (2, 3):
+        if role == ALIGN and section in self.RIGHT:
             return RIGHT
         return None
+
+
+class InstalmentTableModel(_DetailModel):
+    """A plan's instalments as of a date: no. ('Down' for the down payment), due, amount, paid, status."""
+
+    HEADERS = ["No.", "Due", "Amount", "Paid", "Status"]
+    RIGHT = (2, 3)
+
+    def __init__(self, state=None, currency: str = "", cancelled_on: date | None = None, parent=None):
+        super().__init__(parent)
+        self.state, self.currency, self.cancelled_on = state, currency, cancelled_on
+        self.lines = list(state.lines) if state is not None else []
+        self.texts = [instalment_status(x, state, currency, cancelled_on) for x in self.lines]
+        self.items = self.lines
 
     def data(self, index, role=DISPLAY):
         if not index.isValid() or not 0 <= index.row() < len(self.lines):
@@ -230,29 +240,16 @@ class InstalmentTableModel(QAbstractTableModel):
         return None
 
 
-class CoveredInvoiceModel(QAbstractTableModel):
+class CoveredInvoiceModel(_DetailModel):
     """The debts a plan covers: invoice, due date, what the plan took on, what is still open today."""
 
     HEADERS = ["Invoice", "Due", "Covered", "Still open"]
+    RIGHT = (2, 3)
 
     def __init__(self, invoices: Sequence[CoveredInvoice] = (), currency: str = "", parent=None):
         super().__init__(parent)
         self.invoices, self.currency = list(invoices), currency
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.invoices)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=DISPLAY):
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
-            return None
-        if role == DISPLAY:
-            return self.HEADERS[section]
-        if role == ALIGN and section >= 2:
-            return RIGHT
-        return None
+        self.items = self.invoices
 
     def data(self, index, role=DISPLAY):
         if not index.isValid() or not 0 <= index.row() < len(self.invoices):
