@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from debtordesk.config import current_user
 from debtordesk.db.models import Activity, Customer, Invoice, PaymentPlan, PlanInstalment, PlanInvoice
 from debtordesk.domain.money import check_currency, format_money
+from debtordesk.domain.plan_tracking import PlanState
 from debtordesk.domain.plans import NO_INTEREST, Frequency, Interest, PlanTerms, Schedule, parse_frequency, schedule
 from debtordesk.domain.problems import FieldErrors, UserError
 from debtordesk.services.plan_tracking import active_plans, customer_names, plan_states
@@ -341,7 +342,7 @@ class PlanDetail:
     row: PlanRow
     terms: PlanTerms
     schedule: Schedule
-    state: object  # domain.plan_tracking.PlanState
+    state: PlanState
     invoices: tuple[CoveredInvoice, ...]
     waive_interest: bool
     cancelled_on: date | None
