@@ -97,6 +97,8 @@ class Customer(Base):
     credit_limit_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     terms_days: Mapped[int] = mapped_column(Integer, default=30)
     on_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    # who chases this account (a name or initials, free text; "" = nobody in particular)
+    owner: Mapped[str] = mapped_column(String(100), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -213,12 +215,15 @@ class Activity(Base):
     outcome: Mapped[str] = mapped_column(String(20), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     follow_up_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    follow_up_done: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     __table_args__ = (
         CheckConstraint("kind IN ('call', 'email', 'letter', 'visit', 'note')", name="kind"),
         Index("ix_activity_customer_date", "customer_id", "occurred_on"),
+        Index("ix_activity_follow_up", "follow_up_on", sqlite_where=text("follow_up_on IS NOT NULL"),
+              postgresql_where=text("follow_up_on IS NOT NULL")),
     )
 
 
@@ -430,4 +435,34 @@ class PlanInvoice(Base):
         CheckConstraint("covered_minor > 0", name="covered_positive"),
         UniqueConstraint("plan_id", "invoice_id"),
         Index("ix_plan_invoice_invoice", "invoice_id"),
+    )
+
+
+class Promise(Base):
+    """A promise to pay an amount by a date. Whether it was kept is derived from the payments
+    received; a broken promise is recorded once (the day and what had come in)."""
+
+    __tablename__ = "promise"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"))
+    currency: Mapped[str] = mapped_column(String(3))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    promised_on: Mapped[date] = mapped_column(Date)  # the day the promise was made
+    due_date: Mapped[date] = mapped_column(Date)  # the day the money is promised for
+    grace_days: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+    cancelled_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    broken_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # recorded once
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        CheckConstraint("due_date >= promised_on", name="due_after_promise"),
+        CheckConstraint("grace_days >= 0", name="grace_days"),
+        Index("ix_promise_customer", "customer_id", "currency", "due_date"),
+        Index("ix_promise_due", "due_date"),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -41,6 +41,7 @@ from debtordesk.domain.money import format_money, minor_digits, parse_amount, ro
 from debtordesk.domain.problems import FieldErrors, UserError
 from debtordesk.domain.progress import Cancelled, Progress, Report, ShouldCancel
 from debtordesk.services.plan_tracking import DunningEffect, dunning_effects
+from debtordesk.services.promises import dunning_pauses
 from debtordesk.services.rates import rate_tables
 from debtordesk.services.settings import get_setting
 
@@ -260,6 +261,7 @@ def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | 
     minimums: dict[str, int] = {}
     last = _last_letters(session, cids)
     plans = dunning_effects(session, as_of)
+    pauses = dunning_pauses(session, as_of)
     decisions: list[Decision] = []
     total = len(items)
     for n, (key, its) in enumerate(items.items()):
@@ -267,6 +269,8 @@ def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | 
             raise Cancelled()
         cust = customers[key[0]]
         account = _account(key, its, cust.on_hold, last.get(key), plans.get(key))
+        if key in pauses and not account.excluded:
+            account = replace(account, excluded=pauses[key])
         if key[1] not in minimums:
             minimums[key[1]] = minimum_minor(session, key[1])
         decisions.append(decide(account, policy, as_of, minimums[key[1]],

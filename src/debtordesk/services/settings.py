@@ -16,6 +16,7 @@ DEFAULTS: dict[str, str] = {
     "letters.attach_statement": "",
     "dunning.minimum": "5.00",
     "plans.on_breach": "resume",  # or "final-demand"
+    "promises.grace_days": "3",  # days after a promised date before the promise counts as broken
     "smtp.host": "",
     "smtp.port": "587",
     "smtp.security": "starttls",
