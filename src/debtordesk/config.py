@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -44,13 +45,21 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def resources_dir() -> Path:
-    """Bundled resources: inside the package when installed from a wheel or frozen, else the
+    """Where the shipped resources (fonts, letter templates, rate tables, icons) are: the one place
+    every module asks. Frozen by PyInstaller: the bundle's resources/ folder (sys._MEIPASS, where
+    installer/debtordesk.spec puts them); installed from a wheel: inside the package; else the
     checkout's top-level resources/ folder."""
+    candidates = []
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        candidates.append(Path(bundle) / "resources")
     here = Path(__file__).resolve().parent
-    for candidate in (here / "resources", here.parents[1] / "resources"):
+    candidates += [here / "resources", here.parents[1] / "resources"]
+    for candidate in candidates:
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError("DebtorDesk's resources folder is missing from this installation")
+    raise FileNotFoundError("DebtorDesk's resources folder is missing from this installation "
+                            f"(looked in {', '.join(str(c) for c in candidates)}): please reinstall DebtorDesk.")
 
 
 def font_path(name: str = "DejaVuSans.ttf") -> Path:

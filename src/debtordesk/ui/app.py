@@ -8,12 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from debtordesk import APP_NAME, __version__
-from debtordesk.config import font_path, resolve_db_url, sqlite_path
+from debtordesk.config import font_path, resolve_db_url, resources_dir, sqlite_path
 from debtordesk.db.engine import Database, StorageError, open_database
 from debtordesk.domain.problems import UserError
 from debtordesk.services.company import get_company, is_blank
@@ -26,12 +26,32 @@ if TYPE_CHECKING:
     from debtordesk.ui.main_window import MainWindow
 
 
+APP_ID = "io.github.debtordesk.DebtorDesk"
+"""The desktop id: the .desktop file, the AppStream metainfo and the icons are named after it
+(installer/linux/), so Wayland and X11 docks show our icon for our windows."""
+ORGANIZATION = "DebtorDesk"
+ORGANIZATION_DOMAIN = "debtordesk.github.io"
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)  # resources/icons, made by installer/make_icons.py
+
+
+def app_icon() -> QIcon:
+    """The application icon in every size shipped (resources/icons/debtordesk-<N>.png)."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        path = resources_dir() / "icons" / f"debtordesk-{size}.png"
+        if path.is_file():
+            icon.addFile(str(path), QSize(size, size))
+    return icon
+
+
 def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setOrganizationName(APP_NAME)
-    app.setDesktopFileName("io.github.debtordesk.DebtorDesk")
+    app.setOrganizationName(ORGANIZATION)
+    app.setOrganizationDomain(ORGANIZATION_DOMAIN)
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
         QFontDatabase.addApplicationFont(str(font_path(name)))
     return app
