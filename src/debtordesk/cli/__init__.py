@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="PATH|URL", default=None, help=db_help)
     parser.add_argument("--version", action="version", version=f"DebtorDesk {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation (resources, database, a letter, Qt plugins and fonts, "
+                             "the main window offscreen) on a temporary database, print a report and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = sub.add_parser("gui", parents=[common], help="open the desktop app (the default)")
@@ -235,6 +238,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from debtordesk.domain.problems import Rejected, UserError
 
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        from debtordesk.selftest import run_self_test
+
+        return run_self_test()
     command = args.command or "gui"
     if not hasattr(args, "db"):
         args.db = None
