@@ -21,7 +21,8 @@ KEEP_LANGUAGES = (
 # Qt's own translations kept: the languages of our letter templates (resources/templates/letters)
 QT_TRANSLATIONS = ("qtbase_de", "qtbase_en", "qt_de", "qt_en")
 
-QT = "PySide6/Qt/"
+# Qt's files sit under PySide6/Qt/ on Linux and macOS, under PySide6/ on Windows
+QT = "PySide6/(?:Qt/)?"
 PLUGIN_DROP = (
     # platforms: keep offscreen (self-test, headless) and the desktop's own (xcb, windows, cocoa);
     # Wayland sessions run the app through XWayland
@@ -37,7 +38,8 @@ DATA_DROP = (
     r"reportlab/fonts/.*\.(pfb|afm)$",  # Type 1 files for base-14 embedding: letters embed DejaVu
 )
 BINARY_DROP = PLUGIN_DROP + (
-    QT + r"lib/(lib)?Qt6(Quick|Qml|VirtualKeyboard|WaylandClient|WaylandEgl|WlShell|EglFS|Network|OpenGL|Pdf)",
+    # a safety net on Linux (checked there by CI): libraries only dropped plugins would need
+    r"PySide6/Qt/lib/libQt6(Quick|Qml|VirtualKeyboard|WaylandClient|WaylandEgl|WlShell|EglFS|Network|OpenGL|Pdf)",
 )
 
 _plugin_re = re.compile("|".join(f"(?:{rule})" for rule in PLUGIN_DROP))

@@ -106,6 +106,9 @@ def test_the_windows_and_macos_scripts_name_what_the_spec_makes():
     ("PySide6/Qt/lib/libQt6Quick.so.6", False),
     ("PySide6/Qt/lib/libQt6Widgets.so.6", True),
     ("PySide6/Qt/lib/libQt6PrintSupport.so.6", True),
+    ("PySide6/plugins/platforms/qwindows.dll", True),  # the Windows wheel's layout
+    ("PySide6/plugins/platforminputcontexts/qtvirtualkeyboardplugin.dll", False),
+    ("PySide6/Qt6Widgets.dll", True),
 ])
 def test_the_bundle_keeps_the_qt_parts_the_app_needs(path, kept):
     assert (bundle_rules.keep_binaries([(path, "src", "BINARY")]) != []) is kept
@@ -124,6 +127,8 @@ def test_the_bundle_keeps_the_locales_our_letters_and_sample_data_use():
     assert bundle_rules.keep_datas([("babel/global.dat", "src", "DATA")])
     assert bundle_rules.keep_datas([("PySide6/Qt/translations/qtbase_de.qm", "src", "DATA")])
     assert not bundle_rules.keep_datas([("PySide6/Qt/translations/qtbase_ja.qm", "src", "DATA")])
+    assert not bundle_rules.keep_datas([("PySide6/translations/qtbase_ja.qm", "src", "DATA")])
+    assert bundle_rules.keep_datas([("PySide6/translations/qtbase_de.qm", "src", "DATA")])
     assert bundle_rules.keep_datas([("resources/fonts/DejaVuSans.ttf", "src", "DATA")])
 
 
