@@ -66,7 +66,8 @@ def _plugins(app: QApplication) -> str:
             raise Failed(f"the desktop's platform plugin {native.name} is there but does not load: "
                          f"{loader.errorString()}")
         native_note = f"; {native.name} loads"
-    return f"{len(found)} present ({', '.join(found)}); running on offscreen{native_note}"
+    return (f"{len(found)} present ({', '.join(found)}); running on offscreen{native_note}; "
+            f"style {app.style().name()}")
 
 
 def _fonts(app: QApplication) -> str:
