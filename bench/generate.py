@@ -182,8 +182,8 @@ def generate(args: argparse.Namespace) -> dict[str, int]:
     cur.executemany(
         "INSERT INTO customer (id, ref, name, contact_person, email, phone, address_line1, address_line2, "
         "postcode, city, country, language, kind, credit_limit_minor, terms_days, on_hold, notes, archived, "
-        "created_at, version, late_payment_regime, contract_rate) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '')", customers)
+        "created_at, version, late_payment_regime, contract_rate, owner) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '')", customers)
 
     invoice_sql = (
         "INSERT INTO invoice (id, number, customer_id, issue_date, due_date, amount_minor, currency, description, "

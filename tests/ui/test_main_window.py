@@ -117,7 +117,7 @@ def test_today_shows_totals_kpis_charts_and_letters_due(window, qtbot, tmp_path)
     assert today.dso_tile.value.text().endswith("days") or today.dso_tile.value.text() == "not enough data"
     assert today.aging_chart.bars[0][0] == "All customers (GBP)"
     assert len(today.forecast_chart.weeks) == 13
-    assert f"{today.data.letters} reminder letter" in today.letters_label.text()
+    assert f"{today.data.letters} reminder letter" in today.work.letters_label.text()
     path = today.save_forecast(tmp_path / "forecast.csv")
     lines = path.read_text().splitlines()
     assert lines[0] == "currency,week_start,expected,of_which_overdue" and len(lines) > 13

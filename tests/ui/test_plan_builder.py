@@ -89,11 +89,11 @@ def test_build_a_plan_see_the_preview_follow_save_and_find_it_on_today(books, qt
     qtbot.addWidget(today)
     today.refresh()
     qtbot.waitUntil(lambda: today.data is not None, timeout=20_000)
-    assert today.instalments.count() == 1
-    assert today.instalments.item(0).text() == "Alder & Co — PP-0001 instalment 1: £375.00 due Fri 27 Feb 2026"
-    assert today.instalments_label.text().startswith("Instalments due this week: 1 (to 2 Mar 2026)")
+    assert today.work.instalments.count() == 1
+    assert today.work.instalments.item(0).text() == "Alder & Co — PP-0001 instalment 1: £375.00 due Fri 27 Feb 2026"
+    assert today.work.instalments_label.text().startswith("Instalments due this week: 1 (to 2 Mar 2026)")
     with qtbot.waitSignal(today.plan_requested) as opened:
-        today.instalments.itemActivated.emit(today.instalments.item(0))
+        today.work.instalments.itemActivated.emit(today.work.instalments.item(0))
     assert opened.args == [dialog.plan_id]
     assert today.tasks.wait(10_000)
 

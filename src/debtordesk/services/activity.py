@@ -162,3 +162,8 @@ def complete_follow_up(session: Session, activity_id: int) -> None:
         raise ActivityError("The entry does not exist.")
     entry.follow_up_done = True
     session.flush()
+
+
+def account_owners(session: Session) -> dict[int, str]:
+    """Customer id → its account owner, for the customers that have one."""
+    return dict(session.execute(select(Customer.id, Customer.owner).where(Customer.owner != "")).all())

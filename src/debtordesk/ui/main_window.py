@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.today_view.report_source = lambda: self.aging_view.latest_today
         self.today_view.page_requested.connect(self.show_page)
         self.today_view.plan_requested.connect(self.show_plan)
+        self.today_view.customer_requested.connect(self.show_customer)
         self.dunning_view.customer_requested.connect(self.show_customer)
         self.dunning_view.letters_recorded.connect(lambda: self.refresh(skip_dunning=True))
         built = {"Aging": self.aging_view, "Customers": self.customers_view, "Invoices": self.invoices_view,
@@ -128,7 +129,10 @@ class MainWindow(QMainWindow):
         find.triggered.connect(self.focus_search)
         pay = QAction("Record &payment…", self, shortcut=QKeySequence("Ctrl+Shift+P"))
         pay.triggered.connect(lambda: self.actions_.record_payment(self._selected_customer()))
-        for action in (new, find, pay):
+        call = QAction("&Log a call…", self, shortcut=QKeySequence("Ctrl+L"))
+        call.setToolTip("A call, e-mail, visit or note with the customer chosen on the screen")
+        call.triggered.connect(lambda: self.actions_.log_call(self._selected_customer()))
+        for action in (new, find, pay, call):
             edit_menu.addAction(action)
 
     def _list_screen(self):

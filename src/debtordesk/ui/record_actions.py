@@ -21,10 +21,12 @@ class RecordActions(QObject):
         customers.record_payment.connect(self.record_payment)
         customers.new_plan.connect(self.new_plan)
         window.dunning_view.plan_requested.connect(self.new_plan)
+        window.today_view.log_call_requested.connect(self.log_call)
         self.connect_invoices(window.invoices_view)
         self.connect_payments(window.payments_view)
         customers.detail.add_tab("Invoices", self._customer_invoices, 1)
         customers.detail.add_tab("Payments", self._customer_payments, 2)
+        customers.detail.add_tab("Activity", self._customer_activity, 3)
         customers.detail.add_tab("Letters", self._customer_letters, 4)
 
     def connect_invoices(self, view: InvoicesView) -> None:
@@ -48,6 +50,24 @@ class RecordActions(QObject):
         self.connect_payments(view)
         view.reload()
         return view
+
+    def _customer_activity(self, customer_id: int):
+        from debtordesk.ui.views.activity import CustomerActivityView
+
+        view = CustomerActivityView(self.window.db, customer_id, self.window.today)
+        view.changed.connect(self.window.refresh)
+        return view
+
+    def log_call(self, customer_id: int | None = None, outcome: str = "") -> bool:
+        """Log a call with the customer (chosen in the dialog when none is given)."""
+        from debtordesk.ui.dialogs.activity import ActivityDialog
+
+        dialog = ActivityDialog(self.window.db, self.window.today, customer_id, "call", outcome, self.window)
+        if dialog.exec() != ActivityDialog.DialogCode.Accepted:
+            return False
+        self.window.statusBar().showMessage("Logged.", 5000)
+        self.window.refresh()
+        return True
 
     def _customer_letters(self, customer_id: int):
         from debtordesk.ui.views.letters import CustomerLettersView

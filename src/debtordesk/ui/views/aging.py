@@ -304,6 +304,11 @@ class AgingView(QWidget):
         if index >= totals:  # the bars after the currency totals are the customers most overdue
             self.open_drill_down(self.worst[index - totals])
 
+    def current(self):
+        """The row chosen (its customer is the one Edit ▸ Log a call… is about)."""
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if self.model is not None and index.isValid() else None
+
     def drill_down(self, row_index: int) -> None:
         if self.model is not None:
             self.open_drill_down(self.model.row_at(row_index))

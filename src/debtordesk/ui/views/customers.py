@@ -153,11 +153,6 @@ class CustomerDetail(QWidget):
         self.details.setContentsMargins(8, 8, 8, 8)
         self.tabs.addTab(self.details, "Details")
         self.tab_factories: dict[str, Callable[[int], QWidget]] = {}
-        for name, text in (("Activity", "Calls, e-mails, visits and notes for this customer will be logged here."),):
-            label = QLabel(text, self)
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            label.setWordWrap(True)
-            self.tabs.addTab(label, name)
         layout.addWidget(self.tabs, 1)
         self.edit_button.clicked.connect(self.edit)
         self.invoice_button.clicked.connect(lambda: self.row and self.new_invoice.emit(self.row.id))

@@ -193,12 +193,16 @@ class DunningView(QWidget):
         self.customer_requested.emit(self.model.proposals[row].customer_id)
 
     # --- actions --------------------------------------------------------------------------------------
-    def offer_plan(self) -> None:
+    def current(self):
+        """The proposal chosen (its customer is the one Edit ▸ Log a call… is about)."""
         index = self.table.currentIndex()
-        if not index.isValid():
+        return self.model.proposals[self.proxy.mapToSource(index).row()] if index.isValid() else None
+
+    def offer_plan(self) -> None:
+        p = self.current()
+        if p is None:
             tell(self, "Select the customer to offer a payment plan first.")
             return
-        p = self.model.proposals[self.proxy.mapToSource(index).row()]
         self.plan_requested.emit(p.customer_id, p.currency)
 
     def print_chosen(self) -> None:

@@ -1,6 +1,6 @@
 """The Today screen, where the week starts: what is open and overdue, how collection is going
 (DSO, CEI, days late, with their trend), the aging chart, the cash expected over 13 weeks, and the
-work waiting (letters proposed; follow-ups, promises and instalments as those features land)."""
+work waiting (follow-ups, promises, plan instalments, letters proposed: ui.views.worklist)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -28,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from debtordesk.db.engine import Database
 from debtordesk.domain.aging import chart_bars, most_overdue
-from debtordesk.ui.formatting import OVERDUE_COLOR, day, money
+from debtordesk.ui.formatting import day, money
+from debtordesk.ui.views.worklist import INSTALMENT_DAYS, WorklistBox
 from debtordesk.ui.workers import TaskRunner
 
 
@@ -42,20 +40,24 @@ class TodayData:
     base: str = ""  # the company's base currency, shown first
     instalments: list = field(default_factory=list)  # DueInstalment of plans being kept, due within a week
     breaches: list = field(default_factory=list)  # plans found broken (and recorded) on this load
-
-
-INSTALMENT_DAYS = 7  # "due this week": today and the six days after it (and any still late)
+    follow_ups: list = field(default_factory=list)  # FollowUp due by today
+    promises: list = field(default_factory=list)  # PromiseRow due today or broken lately
+    broken_promises: list = field(default_factory=list)  # promises found broken (and recorded) on this load
+    owners: dict = field(default_factory=dict)  # customer id -> account owner (those that have one)
 
 
 def load_today(db: Database, today: date, report=None) -> TodayData:
     """Today's figures; `report` is today's aging report when the window has it already."""
+    from debtordesk.services.activity import account_owners, follow_ups_due
     from debtordesk.services.aging import aging_report
     from debtordesk.services.company import base_currency
     from debtordesk.services.kpi import collection_kpis, expected_receipts, kpi_trend
     from debtordesk.services.plan_tracking import instalments_due, record_breaches
+    from debtordesk.services.promises import promises_to_watch, record_broken_promises
 
-    with db.transaction() as s:  # a plan broken since the last look is recorded (once) before the figures
+    with db.transaction() as s:  # plans and promises broken since the last look are recorded (once) first
         breaches = record_breaches(s, today)
+        broken_promises = record_broken_promises(s, today)
     with db.session() as s:
         if report is None:
             report = aging_report(s, today)
@@ -63,16 +65,8 @@ def load_today(db: Database, today: date, report=None) -> TodayData:
         return TodayData(report, collection_kpis(s, today), kpi_trend(s, today), expected_receipts(s, today),
                          base=base_currency(s),
                          instalments=instalments_due(s, today, today + timedelta(days=INSTALMENT_DAYS - 1)),
-                         breaches=breaches)
-
-
-def instalment_line(d, today: date) -> str:
-    """'Alder & Co — PP-0001 instalment 2: £300.00 due Tue 1 Dec' (late ones say so)."""
-    which = "down payment" if d.number == 0 else f"instalment {d.number}"
-    when = (f"was due {day(d.due)}, late" if d.due < today else "due today" if d.due == today
-            else f"due {d.due:%a} {day(d.due)}")
-    part = " (part-paid)" if d.status == "part-paid" else ""
-    return f"{d.name} — {d.reference} {which}: {money(d.left_minor, d.currency)} {when}{part}"
+                         breaches=breaches, follow_ups=follow_ups_due(s, today), promises=promises_to_watch(s, today),
+                         broken_promises=broken_promises, owners=account_owners(s))
 
 
 def count_letters(db: Database, today: date) -> int:
@@ -118,6 +112,8 @@ class Tile(QFrame):
 class TodayView(QWidget):
     page_requested = Signal(str)
     plan_requested = Signal(int)  # a plan's id: open it on the Payment plans screen
+    customer_requested = Signal(int)
+    log_call_requested = Signal(int)
 
     def __init__(self, db: Database, today: date, parent=None):
         super().__init__(parent)
@@ -193,32 +189,12 @@ class TodayView(QWidget):
         charts.addWidget(self.overdue_trend, 1, 1)
         layout.addLayout(charts)
 
-        work = self.work_box = QGroupBox("Waiting for you", body)
-        wl = QGridLayout(work)
-        self.letters_label = QLabel("Working out the reminders due…", work)
-        open_dunning = QPushButton("Open Dunning", work)
-        open_dunning.clicked.connect(lambda: self.page_requested.emit("Dunning"))
-        wl.addWidget(self.letters_label, 0, 0)
-        wl.addWidget(open_dunning, 0, 1)
-        for r, text in enumerate(("Follow-ups due: none (calls and notes with a follow-up date will be listed here).",
-                                  "Promises to pay due: none (promises recorded with customers will be listed here)."),
-                                 start=1):
-            label = QLabel(text, work)
-            label.setWordWrap(True)
-            wl.addWidget(label, r, 0, 1, 2)
-        self.instalments_label = QLabel("Instalments due this week: working them out…", work)
-        self.instalments_label.setWordWrap(True)
-        open_plans = QPushButton("Open Payment plans", work)
-        open_plans.clicked.connect(lambda: self.page_requested.emit("Payment plans"))
-        wl.addWidget(self.instalments_label, 3, 0)
-        wl.addWidget(open_plans, 3, 1)
-        self.instalments = QListWidget(work)
-        self.instalments.setAccessibleName("Instalments due this week")
-        self.instalments.setToolTip("Double-click to open the plan")
-        self.instalments.itemActivated.connect(
-            lambda item: self.plan_requested.emit(int(item.data(Qt.ItemDataRole.UserRole))))
-        self.instalments.hide()
-        wl.addWidget(self.instalments, 4, 0, 1, 2)
+        work = self.work_box = self.work = WorklistBox(body)
+        work.page_requested.connect(self.page_requested)
+        work.plan_requested.connect(self.plan_requested)
+        work.customer_requested.connect(self.customer_requested)
+        work.log_call_requested.connect(self.log_call_requested)
+        work.follow_up_done.connect(self.follow_up_done)
         layout.addWidget(work)
         layout.addStretch(1)
 
@@ -252,7 +228,7 @@ class TodayView(QWidget):
             self.currency.setCurrentIndex(max(0, self.currency.findData(base)))
             self.currency.blockSignals(False)
         self.show_data()
-        self.show_instalments(data)
+        self.work.set_data(data, self.today)
         db, today = self.db, self.today
         self.tasks.run(lambda _r, _c: count_letters(db, today), label="Working out the reminders due…",
                        on_success=self._letters_arrived)
@@ -261,28 +237,16 @@ class TodayView(QWidget):
         if self.data is not None:
             self.data.letters = count
         self.letters_tile.set(str(count), "as of today, one per customer and currency")
-        self.letters_label.setText(f"{count} reminder letter{'s are' if count != 1 else ' is'} due today."
-                                   if count else "No reminder letters are due today.")
+        self.work.set_letters(count)
 
-    def show_instalments(self, data: TodayData) -> None:
-        rows = data.instalments
-        self.instalments.clear()
-        for d in rows:
-            item = QListWidgetItem(instalment_line(d, self.today))
-            item.setData(Qt.ItemDataRole.UserRole, d.plan_id)
-            if d.due < self.today:
-                item.setForeground(OVERDUE_COLOR)
-            self.instalments.addItem(item)
-        self.instalments.setVisible(bool(rows))
-        if rows:
-            self.instalments.setFixedHeight(self.instalments.sizeHintForRow(0) * min(len(rows), 6) + 6)
-        total = len(rows)
-        text = (f"Instalments due this week: {total} (to {day(self.today + timedelta(days=INSTALMENT_DAYS - 1))})."
-                if total else "Instalments due this week: none.")
-        if data.breaches:
-            refs = ", ".join(b.reference for b in data.breaches)
-            text += f" Broken since the last look: {refs} (recorded in the customers' activity)."
-        self.instalments_label.setText(text)
+    def follow_up_done(self, activity_id: int) -> None:
+        from debtordesk.services.activity import complete_follow_up
+
+        with self.db.transaction() as s:
+            complete_follow_up(s, activity_id)
+        if self.data is not None:
+            self.data.follow_ups = [f for f in self.data.follow_ups if f.activity_id != activity_id]
+            self.work.show_data()
 
     def show_data(self) -> None:
         data, cur = self.data, self.currency.currentData()
