@@ -143,3 +143,22 @@ def test_log_refusals_name_the_field(books):
     assert bad.value.errors["occurred_on"] == "The date must be a date like 2026-12-03."
     with books.session() as s:
         assert s.scalar(select(func.count()).select_from(Activity)) == 0
+
+
+def test_the_account_owner_is_kept_with_the_customer(books):
+    from debtordesk.services.activity import account_owners
+    from debtordesk.services.customers import blank_form, read_form, save_customer
+
+    with books.transaction() as s:
+        form = blank_form()
+        form.values.update(ref="OAK", name="Oak Ltd", owner=" Sam ")
+        oak = save_customer(s, form).id
+    with books.session() as s:
+        assert read_form(s, oak).values["owner"] == "Sam"
+        assert account_owners(s) == {oak: "Sam"}
+    with books.transaction() as s:
+        form = read_form(s, oak)
+        form.values["owner"] = "x" * 101
+        with pytest.raises(FieldErrors) as bad:
+            save_customer(s, form)
+    assert "at most 100 characters" in bad.value.errors["owner"]

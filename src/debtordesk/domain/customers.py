@@ -21,12 +21,13 @@ __all__ = ["FieldErrors", "CheckedCustomer", "check_customer", "valid_country", 
 MAX_TERMS_DAYS = 365
 KINDS = ("business", "consumer")
 LIMITS = {"ref": 50, "name": 200, "contact_person": 200, "email": 200, "phone": 50,
-          "address_line1": 200, "address_line2": 200, "postcode": 20, "city": 100, "notes": 5000}
+          "address_line1": 200, "address_line2": 200, "postcode": 20, "city": 100, "notes": 5000, "owner": 100}
 LABELS = {"ref": "Reference", "name": "Name", "contact_person": "Contact person", "email": "E-mail",
           "phone": "Phone", "address_line1": "Address", "address_line2": "Address (second line)",
           "postcode": "Postcode", "city": "City", "country": "Country", "language": "Language",
           "kind": "Kind", "terms_days": "Payment terms", "credit_limit": "Credit limit", "notes": "Notes",
-          "late_payment_regime": "Late-payment interest", "contract_rate": "Contract rate"}
+          "late_payment_regime": "Late-payment interest", "contract_rate": "Contract rate",
+          "owner": "Account owner"}
 
 
 @dataclass

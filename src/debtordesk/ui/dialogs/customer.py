@@ -85,6 +85,11 @@ class CustomerDialog(QDialog):
         rate = QLineEdit(v["contract_rate"], self)
         rate.setPlaceholderText("% a year, only for a contract rate")
         self.inputs["contract_rate"] = right.add("contract_rate", LABELS["contract_rate"], rate)
+        owner = QLineEdit(v.get("owner", ""), self)
+        owner.setPlaceholderText("nobody in particular")
+        self.inputs["owner"] = right.add("owner", LABELS["owner"], owner,
+                                         "Who chases this account (a name or initials); the work on the Today "
+                                         "screen can be shown for one owner.")
         notes_form = FieldForm(self)
         notes = QPlainTextEdit(v["notes"], self)
         notes.setFixedHeight(70)
