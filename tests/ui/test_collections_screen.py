@@ -109,3 +109,42 @@ def test_record_a_promise_on_the_customer_and_the_dunning_run_skips_them(books, 
     assert view.work.promises.count() == 0  # not due yet
     assert view.tasks.wait(10_000)
     assert dunning.tasks.wait(10_000)
+
+
+def test_a_new_invoice_over_the_credit_limit_or_on_hold_asks_first(books, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from debtordesk.db.models import Invoice
+    from debtordesk.services.credit import credit_warnings
+    from debtordesk.ui.dialogs.invoice import InvoiceDialog
+
+    with books.transaction() as s:
+        alder = s.get(Customer, alder_id(books))
+        alder.credit_limit_minor = 125000  # £1,250; £1,200 is open
+        birch = s.scalars(select(Customer).where(Customer.ref == "BIR")).one()
+        assert credit_warnings(s, alder.id, "GBP", 5000) == []
+        assert credit_warnings(s, alder.id, "GBP", 6000) == [
+            "This invoice takes Alder & Co's balance to £1,260.00, over the credit limit of £1,250.00 (by £10.00)."]
+        assert credit_warnings(s, alder.id, "EUR", 900000) == []  # the limit is in the base currency
+        assert credit_warnings(s, birch.id, "GBP", 100) == [
+            "Birch Ltd is on hold: new work or deliveries were meant to stop until the account is settled."]
+    asked = []
+
+    def answer(reply):
+        def question(parent, title, text, *args, **kwargs):
+            asked.append(text)
+            return reply
+        return question
+
+    dialog = InvoiceDialog(books, TODAY, customer_id=alder_id(books))
+    qtbot.addWidget(dialog)
+    dialog.amount.setText("60.00")
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    dialog.save()
+    assert dialog.saved_id is None and "over the credit limit of £1,250.00" in asked[0]
+    assert asked[0].endswith("Raise the invoice anyway?")
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    dialog.save()
+    assert dialog.saved_id is not None
+    with books.session() as s:
+        assert s.get(Invoice, dialog.saved_id).amount_minor == 6000

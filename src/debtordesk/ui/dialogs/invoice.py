@@ -183,6 +183,8 @@ class InvoiceDialog(QDialog):
         """Save through the service; refusals go under their fields and the dialog stays open."""
         self.customer.resolve()  # text typed but not picked from the list still counts
         form = InvoiceForm(self.values(), self.record.id, self.record.version, self.record.paid_minor)
+        if self.record.id is None and not self.confirm_credit(form.values):
+            return
         try:
             with self.db.transaction() as s:
                 self.saved_id = save_invoice(s, form).id
@@ -194,6 +196,24 @@ class InvoiceDialog(QDialog):
             QMessageBox.warning(self, "Invoice not saved", str(exc))
             return
         self.accept()
+
+    def confirm_credit(self, values: dict[str, str]) -> bool:
+        """Before a new invoice: warn when the customer is on hold or goes over the credit limit."""
+        from debtordesk.domain.money import MoneyError, parse_amount
+        from debtordesk.services.credit import credit_warnings
+
+        currency = (values.get("currency") or "").strip().upper()
+        try:
+            amount = parse_amount(values.get("amount", ""), currency)
+            customer_id = int(values.get("customer_id", ""))
+        except (MoneyError, ValueError):
+            return True  # the save refuses it under the field
+        with self.db.session() as s:
+            warnings = credit_warnings(s, customer_id, currency, amount)
+        if not warnings:
+            return True
+        answer = QMessageBox.question(self, "Credit control", "\n\n".join(warnings) + "\n\nRaise the invoice anyway?")
+        return answer == QMessageBox.StandardButton.Yes
 
     def done(self, result: int) -> None:
         QSettings().setValue("invoice_dialog/geometry", self.saveGeometry())
