@@ -466,3 +466,55 @@ class Promise(Base):
         Index("ix_promise_customer", "customer_id", "currency", "due_date"),
         Index("ix_promise_due", "due_date"),
     )
+
+
+class Handover(Base):
+    """A debt handed to a collection agency or a solicitor: to whom, when, their reference and the
+    agency's commission. Reminders stop for the invoices it covers until it is recalled."""
+
+    __tablename__ = "handover"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"))
+    currency: Mapped[str] = mapped_column(String(3))
+    agent_kind: Mapped[str] = mapped_column(String(10))  # agency | solicitor
+    agent_name: Mapped[str] = mapped_column(String(200))
+    handed_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(100), default="")  # theirs
+    # % of what is collected that the agency keeps (a Decimal as text, "" when none was agreed)
+    commission_percent: Mapped[str] = mapped_column(String(12), default="")
+    whole_account: Mapped[bool] = mapped_column(Boolean, default=True)  # every open invoice of the currency
+    note: Mapped[str] = mapped_column(Text, default="")
+    recalled_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    recall_note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    invoices: Mapped[list[HandoverInvoice]] = relationship(back_populates="handover", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("agent_kind IN ('agency', 'solicitor')", name="agent_kind"),
+        CheckConstraint("recalled_on IS NULL OR recalled_on >= handed_on", name="recalled_after_handed"),
+        Index("ix_handover_customer", "customer_id", "currency"),
+    )
+
+
+class HandoverInvoice(Base):
+    """An invoice a hand-over covers, with what was left to pay on it on the day it was handed over."""
+
+    __tablename__ = "handover_invoice"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handover_id: Mapped[int] = mapped_column(ForeignKey("handover.id", ondelete="CASCADE"))
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"))
+    open_minor: Mapped[int] = mapped_column(BigInteger)
+
+    handover: Mapped[Handover] = relationship(back_populates="invoices")
+
+    __table_args__ = (
+        CheckConstraint("open_minor > 0", name="open_positive"),
+        UniqueConstraint("handover_id", "invoice_id"),
+        Index("ix_handover_invoice_invoice", "invoice_id"),
+    )
