@@ -69,13 +69,14 @@ import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.ext import Extension
 from jinja2.sandbox import SandboxedEnvironment
 
-from debtordesk.config import resources_dir
+from debtordesk import config
 from debtordesk.domain.problems import UserError
 
 TEMPLATE_NAME = "<letter>"
@@ -409,21 +410,22 @@ def _trim_blank_lines(lines: list[str]) -> str:
 
 
 def default_path(language: str, key: str):
-    return resources_dir() / "templates" / "letters" / language / f"{key}.txt"
+    return config.resources_dir() / "templates" / "letters" / language / f"{key}.txt"
 
 
 def load_default(language: str, key: str) -> LetterTemplate:
     """The shipped template `key` in `language` ('de', 'de_AT', 'en-GB' ...); English if the
     language has none."""
     base = (language or "en").replace("-", "_").split("_")[0].lower()
-    return _load(base if base in LANGUAGES else "en", key)
+    if key not in KEYS:
+        raise UserError(f"There is no letter template called '{key}'; the letters are {', '.join(KEYS)}.")
+    return _load(default_path(base if base in LANGUAGES else "en", key))
 
 
 @lru_cache(maxsize=32)
-def _load(language: str, key: str) -> LetterTemplate:
-    if key not in KEYS:
-        raise UserError(f"There is no letter template called '{key}'; the letters are {', '.join(KEYS)}.")
-    return parse_template_file(default_path(language, key).read_text(encoding="utf-8"))
+def _load(path: Path) -> LetterTemplate:
+    """A template file read once (by its path: a different resources folder reads its own)."""
+    return parse_template_file(path.read_text(encoding="utf-8"))
 
 
 SAMPLE_CONTEXT: dict[str, object] = {
