@@ -23,7 +23,7 @@ from bench.core import Context, Result, evaluate
 
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = ["b_aging", "b_customers", "b_invoices", "b_import", "b_start", "b_stall", "b_stall_aging",
-              "b_dunning", "b_letters", "b_kpi"]
+              "b_dunning", "b_letters", "b_kpi", "b_risk"]
 PENDING: list[tuple[str, str, str]] = []
 
 

@@ -36,8 +36,10 @@ from debtordesk.services.lists import Sort
 from debtordesk.ui.dialogs.customer import edit_customer
 from debtordesk.ui.formatting import amounts, day, money
 from debtordesk.ui.models.paged import Column
+from debtordesk.ui.models.risk import RiskScores
 from debtordesk.ui.views.listview import ListView
 
+RISK_COLUMN = 8
 FILTER_BUTTONS = [("overdue", "Overdue"), ("on_hold", "On hold"), ("over_limit", "Over credit limit"),
                   ("archived", "Archived")]
 
@@ -70,6 +72,9 @@ class CustomerList(ListView):
             Column("Credit limit", _limit_text(base), "credit_limit", right=True),
             Column("Last contact", lambda r: day(r.last_contact), "last_contact"),
             Column("On hold", lambda r: "On hold" if r.on_hold else "", "on_hold", alert=lambda r: r.on_hold),
+            # worked out off the UI thread once the rows are read; not sortable (see ui.models.risk)
+            Column("Risk", lambda r: self.risk.text(r.id), None, alert=lambda r: self.risk.alert(r.id),
+                   tip=lambda r: self.risk.tip(r.id)),
         ]
         super().__init__(columns, Sort("name"), "Search name, reference, contact, e-mail, city…",
                          "No customers yet. Click New customer to add one, or import a list with "
@@ -83,7 +88,29 @@ class CustomerList(ListView):
             self.filter_buttons[key] = button
         self.new_button = QPushButton("New customer…", self)
         self.bar.addWidget(self.new_button)
-        self.set_widths({0: 80, 2: 150, 3: 130, 4: 110, 5: 110, 6: 110, 7: 80}, 1)
+        self.set_widths({0: 80, 2: 150, 3: 130, 4: 110, 5: 110, 6: 110, 7: 80, RISK_COLUMN: 70}, 1)
+        self.risk = RiskScores(db, today, self)
+        self.risk.arrived.connect(self._risk_arrived)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._keep_sort_indicator)
+
+    def refresh(self) -> None:
+        """Read again after a change: the risk scores too."""
+        self.risk.clear()
+        self.reload()
+
+    def _risk_arrived(self) -> None:
+        if self.model.rowCount():
+            self.model.dataChanged.emit(self.model.index(0, RISK_COLUMN),
+                                        self.model.index(self.model.rowCount() - 1, RISK_COLUMN))
+
+    def _keep_sort_indicator(self, column: int, _order) -> None:
+        """A click on a column that cannot be sorted (Risk) leaves the order, and its arrow, as they were."""
+        if 0 <= column < len(self.model.columns) and self.model.columns[column].sort is None:
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.DescendingOrder
+                                    if self.model.sort_key.descending else Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
 
     def query(self) -> CustomerQuery:
         on = frozenset(k for k, b in self.filter_buttons.items() if b.isChecked())
@@ -101,7 +128,9 @@ class CustomerList(ListView):
 
         def fetch(sort: Sort, offset: int, limit: int) -> list[CustomerRow]:
             with db.session() as s:
-                return list_customers(s, CustomerQuery(query.search, query.filters, sort), today, offset, limit)
+                rows = list_customers(s, CustomerQuery(query.search, query.filters, sort), today, offset, limit)
+            self.risk.want(r.id for r in rows)
+            return rows
 
         return count, fetch
 
@@ -313,7 +342,7 @@ class CustomersView(QWidget):
             self.list.table.selectRow(row)
 
     def refresh(self) -> None:
-        self.list.reload()
+        self.list.refresh()
 
     def ensure_loaded(self) -> None:
         self.list.ensure_loaded()
