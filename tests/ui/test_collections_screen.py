@@ -148,3 +148,28 @@ def test_a_new_invoice_over_the_credit_limit_or_on_hold_asks_first(books, qtbot,
     assert dialog.saved_id is not None
     with books.session() as s:
         assert s.get(Invoice, dialog.saved_id).amount_minor == 6000
+
+
+def test_today_ranks_the_accounts_to_chase_by_either_ordering(books, qtbot):
+    from helpers import add_customer, add_invoice
+
+    with books.transaction() as s:
+        dale = add_customer(s, "DAL", "Dale Ltd")
+        add_invoice(s, dale, "INV-9", "2026-01-09", "2026-02-08", 5000)  # two days overdue, small
+    view = today_view(books, qtbot)
+    work = view.work
+    qtbot.waitUntil(lambda: work.account_items is not None, timeout=20_000)
+    lines = [work.accounts.item(i).text() for i in range(work.accounts.count())]
+    assert len(lines) == 4 and lines[0].startswith("Alder & Co — £1,200.00 overdue, the oldest 10 days; risk ")
+    assert lines[-1].startswith("Dale Ltd — £50.00 overdue, the oldest 2 days")
+    assert work.accounts_label.text() == "Accounts to chase first: the top 4 of 4."
+    work.ordering.setCurrentIndex(work.ordering.findData("recent"))
+    assert work.accounts.item(0).text().startswith("Dale Ltd")  # the freshest debt first
+    assert work.accounts.item(0).toolTip() != ""  # the risk factors, one per line
+    work.owner.setCurrentIndex(work.owner.findText("Sam"))  # Alder's owner
+    assert work.accounts.count() == 1 and work.accounts.item(0).text().startswith("Alder & Co")
+    with qtbot.waitSignal(view.log_call_requested) as asked:
+        work.accounts.setCurrentRow(0)
+        work.account_call.click()
+    assert asked.args == [alder_id(books)]
+    assert view.tasks.wait(10_000)

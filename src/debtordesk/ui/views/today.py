@@ -76,6 +76,14 @@ def count_letters(db: Database, today: date) -> int:
         return sum(1 for p in dunning_run(s, today) if p.proposed)
 
 
+def load_accounts(db: Database, today: date) -> list:
+    """Every overdue debt with its risk score, for the worklist (services.risk.worklist)."""
+    from debtordesk.services.risk import worklist
+
+    with db.session() as s:
+        return worklist(s, today)
+
+
 def _fmt(value, unit: str) -> str:
     if value is None:
         return "not enough data"
@@ -232,6 +240,11 @@ class TodayView(QWidget):
         db, today = self.db, self.today
         self.tasks.run(lambda _r, _c: count_letters(db, today), label="Working out the reminders due…",
                        on_success=self._letters_arrived)
+        self.tasks.run(lambda _r, _c: load_accounts(db, today), label="Ranking the accounts to chase…",
+                       on_success=self._accounts_arrived)
+
+    def _accounts_arrived(self, items: list) -> None:
+        self.work.set_accounts(items)
 
     def _letters_arrived(self, count: int) -> None:
         if self.data is not None:

@@ -82,6 +82,28 @@ class WorklistBox(QGroupBox):
         grid.addWidget(self.letters_label, 1, 0)
         grid.addWidget(open_dunning, 1, 1)
 
+        self.accounts_label, self.accounts = self._section(grid, 8, "Accounts to chase first",
+                                                           "Double-click to open the customer; the tooltip explains "
+                                                           "the risk grade")
+        order = QWidget(self)
+        ol = QHBoxLayout(order)
+        ol.setContentsMargins(0, 0, 0, 0)
+        self.ordering = QComboBox(order)
+        self.ordering.setAccessibleName("Order of the accounts to chase")
+        for key, text in (("priority", "Amount, age and risk"), ("recent", "Recently overdue first")):
+            self.ordering.addItem(text, key)
+        self.ordering.setToolTip("Amount, age and risk: overdue × (1 + risk/100) × (1 + days overdue/180), the "
+                                 "largest first. Recently overdue first: the freshest debts first — they are the "
+                                 "easiest to collect (docs/collections.md).")
+        self.ordering.currentIndexChanged.connect(lambda _i: self.show_accounts())
+        self.account_call = QPushButton("Log a call…", order)
+        self.account_call.clicked.connect(self._log_account_call)
+        ol.addWidget(self.ordering, 1)
+        ol.addWidget(self.account_call)
+        grid.addWidget(order, 8, 1)
+        self.accounts.itemActivated.connect(lambda item: self.customer_requested.emit(item.data(ROLE)))
+        self.account_items: list | None = None
+
         self.follow_label, self.follow_ups = self._section(grid, 2, "Follow-ups due",
                                                            "Double-click to open the customer")
         actions = QWidget(self)
@@ -175,6 +197,7 @@ class WorklistBox(QGroupBox):
         rows = [(instalment_line(d, today), (d.plan_id, d.customer_id), d.due < today)
                 for d in data.instalments if self._mine(d.customer_id)]
         self._fill(self.instalments, rows)
+        self.show_accounts()
         end = day(today + timedelta(days=INSTALMENT_DAYS - 1))
         text = (f"Instalments due this week: {len(rows)} (to {end})." if rows else "Instalments due this week: none.")
         if data.breaches:
@@ -182,6 +205,41 @@ class WorklistBox(QGroupBox):
                     "(recorded in the customers' activity)."
         self.instalments_label.setText(text)
         self._sync()
+
+    def set_accounts(self, items: list) -> None:
+        """The overdue debts with their risk (services.risk.WorkItem), as the worklist service gives them."""
+        self.account_items = items
+        self.show_accounts()
+
+    def show_accounts(self, top: int = 10) -> None:
+        from debtordesk.domain.money import to_decimal
+        from debtordesk.domain.risk import priority
+
+        if self.account_items is None or self.data is None:
+            return
+        ordering = self.ordering.currentData()
+        mine = [w for w in self.account_items if self._mine(w.customer_id)]
+        mine.sort(key=lambda w: (priority(to_decimal(w.overdue_minor, w.currency), w.oldest_overdue_days, w.score,
+                                          ordering), w.name), reverse=True)
+        self.accounts.clear()
+        for w in mine[:top]:
+            item = QListWidgetItem(f"{w.name} — {money(w.overdue_minor, w.currency)} overdue, the oldest "
+                                   f"{w.oldest_overdue_days} days; risk {w.grade} {w.score}")
+            item.setData(ROLE, w.customer_id)
+            item.setToolTip("\n".join(w.reasons))
+            if w.grade in ("D", "E"):
+                item.setForeground(OVERDUE_COLOR)
+            self.accounts.addItem(item)
+        self.accounts.setVisible(bool(mine))
+        if mine:
+            self.accounts.setFixedHeight(self.accounts.sizeHintForRow(0) * min(len(mine), top) + 6)
+        self.accounts_label.setText(f"Accounts to chase first: the top {min(top, len(mine))} of {len(mine)}."
+                                    if mine else "Accounts to chase first: nothing is overdue.")
+
+    def _log_account_call(self) -> None:
+        items = self.accounts.selectedItems()
+        if items:
+            self.log_call_requested.emit(items[0].data(ROLE))
 
     def set_letters(self, count: int) -> None:
         self.letters_label.setText(f"{count} reminder letter{'s are' if count != 1 else ' is'} due today."
