@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db, _ = open_or_create(str(Path(tmp) / "demo.sqlite3"), args.today)
         _demo_plans(db, args.today)
+        _demo_collections(db, args.today)
         window = MainWindow(db, today=args.today)
         window.resize(1280, 720)
         window.show()
@@ -116,6 +117,34 @@ def _demo_plans(db, today: date) -> None:
                 paid_on = line.due_date + timedelta(days=late)
                 if paid_on <= today:
                     record_payment(s, customer.id, paid_on, line.amount_minor, currency, reference=plan.reference)
+
+
+def _demo_collections(db, today: date) -> None:
+    """A collections week on the demo books: account owners, calls with follow-ups due, a promise
+    due today and one broken, for the Today screen's work box."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from debtordesk.db.models import Customer
+    from debtordesk.services.activity import log_activity, read_activity
+    from debtordesk.services.promises import record_promise
+
+    with db.transaction() as s:
+        people = s.scalars(select(Customer).where(Customer.on_hold.is_(False)).order_by(Customer.id)).all()
+        for n, c in enumerate(people):
+            c.owner = ("Sam", "Priya")[n % 2]
+        calls = [(people[3], 6, "no-answer", "Rang twice, no answer; try the accounts office", 0),
+                 (people[5], 9, "other", "Asked for a copy of INV-2026-00102 by e-mail", 1)]
+        for customer, ago, outcome, note, due_ago in calls:
+            form = read_activity({"kind": "call", "occurred_on": (today - timedelta(days=ago)).isoformat(),
+                                  "outcome": outcome, "note": note,
+                                  "follow_up_on": (today - timedelta(days=due_ago)).isoformat()})
+            log_activity(s, customer.id, form, who="demo")
+        record_promise(s, people[6].id, "GBP", 150000, today, promised_on=today - timedelta(days=8), grace_days=2,
+                       who="demo")
+        record_promise(s, people[7].id, "EUR", 90000, today - timedelta(days=5), promised_on=today - timedelta(days=12),
+                       grace_days=2, who="demo")
 
 
 def _dialogs(window, out: Path):

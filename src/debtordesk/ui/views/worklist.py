@@ -82,6 +82,8 @@ class WorklistBox(QGroupBox):
         grid.addWidget(self.letters_label, 1, 0)
         grid.addWidget(open_dunning, 1, 1)
 
+        grid.setColumnStretch(0, 1)  # the sentences take the width, the buttons what they need
+        grid.setColumnStretch(1, 0)
         self.accounts_label, self.accounts = self._section(grid, 8, "Accounts to chase first",
                                                            "Double-click to open the customer; the tooltip explains "
                                                            "the risk grade")
