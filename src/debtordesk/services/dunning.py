@@ -215,16 +215,18 @@ def _day(value) -> date:
 
 def _account(key: tuple[int, str], items: list[OverdueItem], on_hold: bool, last: LastLetter | None,
              plan: DunningEffect | None) -> Account:
-    """The account as the rules see it: a plan being kept takes its invoices out (and excludes the
-    account when nothing else is overdue); a broken one may raise the next level, once — until a
-    letter has been sent after the breach."""
+    """The account as the rules see it: a plan being kept or a hand-over takes its invoices out (and
+    excludes the account when nothing else is overdue); a broken plan may raise the next level,
+    once — until a letter has been sent after the breach."""
     if plan is None:
         return Account(key[0], key[1], tuple(items), on_hold, last)
+    fresh = last is None or plan.breached_on is None or last.sent_on < plan.breached_on
+    start = plan.start_at if fresh else 0
     if plan.skip_invoice_ids:
         rest = tuple(i for i in items if i.invoice_id not in plan.skip_invoice_ids)
-        return Account(key[0], key[1], rest or tuple(items), on_hold, last, excluded="" if rest else plan.reason)
-    fresh = last is None or plan.breached_on is None or last.sent_on < plan.breached_on
-    return Account(key[0], key[1], tuple(items), on_hold, last, start_at=plan.start_at if fresh else 0)
+        return Account(key[0], key[1], rest or tuple(items), on_hold, last, excluded="" if rest else plan.reason,
+                       start_at=start)
+    return Account(key[0], key[1], tuple(items), on_hold, last, start_at=start)
 
 
 def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | None = None,
@@ -260,7 +262,9 @@ def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | 
     customers = {r.id: r for r in session.execute(cq)} if cids else {}
     minimums: dict[str, int] = {}
     last = _last_letters(session, cids)
-    plans = dunning_effects(session, as_of)
+    from debtordesk.services.handover import with_handovers  # it builds on this module
+
+    plans = with_handovers(session, as_of, dunning_effects(session, as_of))  # both take invoices out
     pauses = dunning_pauses(session, as_of)
     decisions: list[Decision] = []
     total = len(items)
