@@ -238,8 +238,9 @@ class HandoverState:
         text = (f"to {who_text(h)} on {h.handed_on.isoformat()}{ref}: {what}, {money(r.handed_minor)}; "
                 f"collected {money(r.collected_minor)}")
         if r.commission_percent is not None:
-            text += f", less {percent_text(r.commission_percent)} commission {money(r.commission_minor)}"
-        text += f" = net {money(r.net_minor)}; still open {money(r.left_minor)}"
+            text += (f", less {percent_text(r.commission_percent)} commission {money(r.commission_minor)} = net "
+                     f"{money(r.net_minor)}")
+        text += f"; still open {money(r.left_minor)}"
         if h.recalled_on is not None:
             text += f" (recalled {h.recalled_on.isoformat()})"
         return text

@@ -1,6 +1,6 @@
 """What happens between screens: new invoice, payment or payment plan from a customer (or from the
-Dunning screen), open the customer of an invoice or payment, and everything shown read again after
-a change."""
+Dunning screen), a hand-over, its recall and the evidence pack from a customer, open the customer of
+an invoice or payment, and everything shown read again after a change."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ class RecordActions(QObject):
         customers.new_invoice.connect(self.new_invoice)
         customers.record_payment.connect(self.record_payment)
         customers.new_plan.connect(self.new_plan)
+        customers.detail.hand_over.connect(self.hand_over)
+        customers.detail.recall_handover.connect(self.recall_handover)
+        customers.detail.evidence_pack.connect(self.evidence_pack)
         window.dunning_view.plan_requested.connect(self.new_plan)
         window.today_view.log_call_requested.connect(self.log_call)
         self.connect_invoices(window.invoices_view)
@@ -84,6 +87,29 @@ class RecordActions(QObject):
         if saved is not None:
             self.window.statusBar().showMessage("Payment recorded.", 5000)
             self.window.refresh()
+
+    def hand_over(self, customer_id: int) -> int | None:
+        from debtordesk.ui.dialogs.handover import HandoverDialog
+
+        dialog = HandoverDialog(self.window.db, customer_id, self.window.today, self.window)
+        if dialog.exec() != HandoverDialog.DialogCode.Accepted or dialog.handover_id is None:
+            return None
+        self.window.statusBar().showMessage("Handed over: reminders stop for those invoices.", 5000)
+        self.window.refresh()
+        return dialog.handover_id
+
+    def recall_handover(self, customer_id: int) -> None:
+        from debtordesk.ui.dialogs.handover import RecallDialog
+
+        dialog = RecallDialog(self.window.db, customer_id, self.window.today, self.window)
+        if dialog.exec() == RecallDialog.DialogCode.Accepted:
+            self.window.statusBar().showMessage("Recalled: the dunning run chases those invoices again.", 5000)
+            self.window.refresh()
+
+    def evidence_pack(self, customer_id: int):
+        from debtordesk.ui.dialogs.handover import save_evidence_pack
+
+        return save_evidence_pack(self.window, self.window.db, self.window.tasks, customer_id, self.window.today)
 
     def new_plan(self, customer_id: int | None = None, currency: str | None = None) -> int | None:
         from debtordesk.ui.dialogs.plan_builder import PlanBuilderDialog

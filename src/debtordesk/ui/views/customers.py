@@ -32,6 +32,7 @@ from debtordesk.services.customers import (
     set_archived,
     set_on_hold,
 )
+from debtordesk.services.handover import customer_handovers
 from debtordesk.services.lists import Sort
 from debtordesk.ui.dialogs.customer import edit_customer
 from debtordesk.ui.formatting import amounts, day, money
@@ -142,11 +143,15 @@ class CustomerDetail(QWidget):
     new_invoice = Signal(int)
     record_payment = Signal(int)
     new_plan = Signal(int)
+    hand_over = Signal(int)  # to a collection agency or a solicitor
+    recall_handover = Signal(int)
+    evidence_pack = Signal(int)
 
     def __init__(self, db: Database, today: date, parent=None):
         super().__init__(parent)
         self.db, self.today = db, today
         self.row: CustomerRow | None = None
+        self.handed_over = False
         layout = QVBoxLayout(self)
         self.title = QLabel(self)
         font = self.title.font()
@@ -174,6 +179,19 @@ class CustomerDetail(QWidget):
             actions.addWidget(b)
         actions.addStretch(1)
         layout.addLayout(actions)
+        collect = QHBoxLayout()
+        self.handover_button = QPushButton("Hand over…", self)
+        self.handover_button.setToolTip("Compare keeping on chasing, an agency and a court claim, then hand the "
+                                        "debt to an agency or a solicitor; reminders stop for it")
+        self.recall_button = QPushButton("Recall…", self)
+        self.recall_button.setToolTip("Take a debt back from the agency or solicitor; reminders resume")
+        self.evidence_button = QPushButton("Evidence pack…", self)
+        self.evidence_button.setToolTip("One ZIP file: a summary PDF, the invoices as CSV and every letter sent "
+                                        "exactly as stored, with their SHA-256 fingerprints")
+        for b in (self.handover_button, self.recall_button, self.evidence_button):
+            collect.addWidget(b)
+        collect.addStretch(1)
+        layout.addLayout(collect)
         self.tabs = QTabWidget(self)
         self.details = QLabel(self)
         self.details.setTextFormat(Qt.TextFormat.PlainText)
@@ -190,6 +208,9 @@ class CustomerDetail(QWidget):
         self.hold_button.clicked.connect(self.toggle_hold)
         self.archive_button.clicked.connect(self.toggle_archive)
         self.delete_button.clicked.connect(self.delete)
+        self.handover_button.clicked.connect(lambda: self.row and self.hand_over.emit(self.row.id))
+        self.recall_button.clicked.connect(lambda: self.row and self.recall_handover.emit(self.row.id))
+        self.evidence_button.clicked.connect(lambda: self.row and self.evidence_pack.emit(self.row.id))
         self.show_customer(None)
 
     def add_tab(self, name: str, factory: Callable[[int], QWidget], at: int) -> None:
@@ -213,18 +234,24 @@ class CustomerDetail(QWidget):
         self.tabs.setCurrentIndex(current)
 
     def show_customer(self, row: CustomerRow | None) -> None:
+        handovers = []
         if row is not None:
             try:
                 with self.db.session() as s:
                     row = customer_row(s, row.id, self.today)
                     form = read_form(s, row.id)
                     base = base_currency(s)
+                    handovers = customer_handovers(s, row.id, self.today)
             except UserError:
                 row = None
         self.row = row
         for b in (self.edit_button, self.invoice_button, self.payment_button, self.plan_button, self.hold_button,
                   self.archive_button, self.delete_button):
             b.setEnabled(row is not None)
+        self.handed_over = row is not None and any(h.active for h in handovers)
+        self.handover_button.setEnabled(row is not None)
+        self.evidence_button.setEnabled(row is not None)
+        self.recall_button.setEnabled(self.handed_over)
         if row is None:
             self.title.setText("No customer selected")
             self.figures.setText("Choose a customer in the list to see their details here.")
@@ -238,7 +265,8 @@ class CustomerDetail(QWidget):
         if row.credit_limit_minor is not None:
             parts.append(f"credit limit {money(row.credit_limit_minor, base)}"
                          + (" — over the limit" if row.over_limit else ""))
-        flags = [t for t, on in (("ON HOLD", row.on_hold), ("ARCHIVED", row.archived)) if on]
+        flags = [t for t, on in (("ON HOLD", row.on_hold), ("ARCHIVED", row.archived),
+                                 ("HANDED OVER", self.handed_over)) if on]
         self.figures.setText(" · ".join(parts) + ("   " + "  ".join(flags) if flags else ""))
         self.hold_button.setText("Release hold" if row.on_hold else "Put on hold")
         self.archive_button.setText("Restore" if row.archived else "Archive")
@@ -249,7 +277,7 @@ class CustomerDetail(QWidget):
             ("Contact", v["contact_person"]), ("E-mail", v["email"]), ("Phone", v["phone"]),
             ("Address", address), ("Kind", v["kind"].capitalize()), ("Letters in", language_name(v["language"])),
             ("Payment terms", f"{v['terms_days']} days"), ("Notes", v["notes"]),
-        ]
+        ] + [("Handed over" if h.active else "Hand-over", h.describe()) for h in handovers if h.status != "later"]
         self.details.setText("\n".join(f"{k}: {val}" if "\n" not in val else f"{k}:\n{val}"
                                        for k, val in lines if val))
         self._fill_tabs(row.id)
