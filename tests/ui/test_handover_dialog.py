@@ -15,12 +15,13 @@ from debtordesk.domain.money import round_half_up
 from debtordesk.services.customers import customer_row
 from debtordesk.services.dunning import dunning_run
 from debtordesk.services.handover import claim, hand_over
+from debtordesk.services.payments import record_payment
 from debtordesk.ui.app import make_app
 from debtordesk.ui.dialogs import handover as dialogs
 from debtordesk.ui.dialogs.handover import HandoverDialog, RecallDialog, save_evidence_pack
 from debtordesk.ui.views.customers import CustomerDetail
 from debtordesk.ui.workers import TaskRunner
-from helpers import dunning_books
+from helpers import add_invoice, dunning_books
 
 TODAY = date(2026, 3, 10)
 
@@ -176,3 +177,20 @@ def test_the_evidence_pack_is_written_on_the_worker(books, qtbot, tmp_path, monk
                     "0 letters as sent and a manifest of their SHA-256 fingerprints."]
     with zipfile.ZipFile(target) as z:
         assert sorted(z.namelist()) == ["invoices.csv", "manifest.csv", "summary.pdf"]
+
+
+def test_the_history_is_read_on_the_worker_when_there_is_one(books, qtbot):
+    with books.transaction() as s:
+        dog = s.scalars(select(Customer).where(Customer.ref == "BIR")).one()
+        for i, paid in enumerate((True, False)):  # due 31 Jan 2024: open 38 days later, one paid after
+            inv = add_invoice(s, dog, f"H-{i}", "2024-01-01", "2024-01-31", 100000)
+            if paid:
+                record_payment(s, dog.id, date(2024, 6, 30), 100000, "GBP", invoice_id=inv.id)
+    host = QWidget()
+    qtbot.addWidget(host)
+    dialog = HandoverDialog(books, alder_id(books), TODAY, None, TaskRunner(host, delay_ms=10_000))
+    qtbot.addWidget(dialog)
+    assert dialog.history.text() == "Reading your collection history…"
+    qtbot.waitUntil(lambda: dialog.chase.text() == "50", timeout=10_000)
+    assert dialog.history.text().endswith("you collected £1,000.00 within the following year: 50 %.")
+    qtbot.waitUntil(lambda: column(dialog.options, 3)[0] == "£600.00")

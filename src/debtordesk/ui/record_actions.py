@@ -91,7 +91,7 @@ class RecordActions(QObject):
     def hand_over(self, customer_id: int) -> int | None:
         from debtordesk.ui.dialogs.handover import HandoverDialog
 
-        dialog = HandoverDialog(self.window.db, customer_id, self.window.today, self.window)
+        dialog = HandoverDialog(self.window.db, customer_id, self.window.today, self.window, self.window.tasks)
         if dialog.exec() != HandoverDialog.DialogCode.Accepted or dialog.handover_id is None:
             return None
         self.window.statusBar().showMessage("Handed over: reminders stop for those invoices.", 5000)

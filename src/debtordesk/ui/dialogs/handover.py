@@ -91,7 +91,7 @@ def _table(parent: QWidget, columns: list[str], name: str) -> QTableWidget:
 class HandoverDialog(QDialog):
     """Compare the options, then hand the chosen invoices over."""
 
-    def __init__(self, database: Database, customer_id: int, today: date, parent=None):
+    def __init__(self, database: Database, customer_id: int, today: date, parent=None, tasks=None):
         super().__init__(parent)
         from debtordesk.db.models import Customer
         from debtordesk.services.handover import currencies_open
@@ -102,6 +102,9 @@ class HandoverDialog(QDialog):
         self.handed: dict[int, str] = {}
         self._history: dict[tuple[str, int], object] = {}
         self._commission_typed = False
+        self.tasks = tasks  # ui.workers.TaskRunner for the history, or None to read it here
+        self._wanted: tuple[str, int] | None = None
+        self._closed = False
         with database.session() as s:
             customer = s.get(Customer, customer_id)
             self.name = customer.name if customer else ""
@@ -320,15 +323,36 @@ class HandoverDialog(QDialog):
         self.update_options()
 
     def _suggest_chase(self, debt) -> None:
-        """The keep-chasing chance from the company's history for debt of this age (once per age)."""
+        """The keep-chasing chance from the company's history for debt of this age (once per age; on
+        the worker when there is one: on a large ledger it reads two years of invoices)."""
         from debtordesk.services.handover import chase_history
 
         key = (debt.currency, debt.age_days)
-        if key not in self._history:
+        self._wanted = key
+        if key in self._history:
+            self._show_history(key)
+        elif self.tasks is None:
             with self.db.session() as s:
                 self._history[key] = chase_history(s, debt.currency, self.today, debt.age_days)
+            self._show_history(key)
+        else:
+            db, today = self.db, self.today
+            self.history.setText("Reading your collection history…")
+
+            def job(_report, _should_cancel):
+                with db.session() as s:
+                    return chase_history(s, key[0], today, key[1])
+
+            def arrived(history) -> None:
+                self._history[key] = history
+                if not self._closed and self._wanted == key:
+                    self._show_history(key)
+
+            self.tasks.run(job, label="Reading your collection history…", on_success=arrived)
+
+    def _show_history(self, key: tuple[str, int]) -> None:
         history = self._history[key]
-        self.history.setText(history.describe(debt.currency))
+        self.history.setText(history.describe(key[0]))
         if history.percent is not None and not self.chase.isModified():
             self.chase.setText(format(history.percent.normalize(), "f"))
 
@@ -440,6 +464,7 @@ class HandoverDialog(QDialog):
             settings.setValue(SETTINGS + key, edit.text().strip())
 
     def done(self, result: int) -> None:  # remember the size however the dialog closes
+        self._closed = True
         QSettings().setValue("handover/geometry", self.saveGeometry())
         super().done(result)
 
