@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
@@ -73,6 +74,8 @@ class Task(QObject):
     def show_dialog(self, parent: QWidget | None) -> None:
         if self.finished or self.dialog is not None:
             return
+        if parent is not None and not shiboken6.isValid(parent):
+            return  # the screen was closed before the delay was up
         dialog = QProgressDialog(self.label, "Cancel", 0, 0, parent)
         dialog.setWindowTitle("Please wait")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
