@@ -162,3 +162,32 @@ def test_the_account_owner_is_kept_with_the_customer(books):
         with pytest.raises(FieldErrors) as bad:
             save_customer(s, form)
     assert "at most 100 characters" in bad.value.errors["owner"]
+
+
+def test_the_accounts_to_chase_leave_out_what_the_reminders_leave_alone(books):
+    from debtordesk.domain.plans import PlanTerms
+    from debtordesk.services.plans import create_plan
+    from debtordesk.services.risk import worklist
+    from helpers import add_invoice
+
+    def chased(day):
+        with books.session() as s:
+            return {(w.name, w.overdue_minor) for w in worklist(s, D(day))}
+
+    assert ("Alder & Co", 120000) in chased("2026-02-10")
+    pid = promise(books)  # pending until 18 Feb: not on the list
+    assert "Alder & Co" not in {n for n, _ in chased("2026-02-10")}
+    with books.transaction() as s:
+        cancel_promise(s, pid, D("2026-02-10"), who="tester")
+        alder_ = s.get(Customer, alder(s))
+        extra = add_invoice(s, alder_, "INV-5", "2026-01-05", "2026-02-04", 3000)
+        from debtordesk.db.models import Invoice
+
+        one = s.scalar(select(Invoice.id).where(Invoice.number == "INV-1"))
+        create_plan(s, alder_.id, [one], PlanTerms(120000, "GBP", D("2026-03-01"), count=4),
+                    agreed_on=D("2026-02-11"), who="tester")
+        assert extra.id
+    # the plan is kept: only INV-5 (£30, 8 days overdue on 12 Feb) is left to chase
+    with books.session() as s:
+        alder_item = next(w for w in worklist(s, D("2026-02-12")) if w.name == "Alder & Co")
+    assert (alder_item.overdue_minor, alder_item.oldest_overdue_days) == (3000, 8)

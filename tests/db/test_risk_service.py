@@ -6,8 +6,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
-from debtordesk.db.models import Promise
+from debtordesk.db.models import Customer, Promise
 from debtordesk.domain.problems import UserError
 from debtordesk.domain.risk import RiskInputs
 from debtordesk.services.payments import record_payment
@@ -168,7 +169,22 @@ def test_promise_counts_follow_the_promise_rules(db):
         assert risk._promise_counts(s, D("2026-05-10"), None)[gum_id] == (2, 3)
 
 
-def test_worklist_by_amount_age_and_risk(db, books):
+def test_a_pending_promise_keeps_the_account_off_the_worklist(db, books):
+    """Alder promised on 25 Jun to pay by 10 Jul: its reminders pause, and it is not chased."""
+    with db.session() as s:
+        assert "Alder & Co" not in [w.name for w in worklist(s, AS_OF)]
+        assert risk_scores(s, AS_OF)[s.scalar(select(Customer.id).where(Customer.ref == "ALD"))].score == 40
+
+
+@pytest.fixture
+def chased(db, books):
+    """The books with Alder's pending promise withdrawn (a withdrawn promise counts neither way)."""
+    with db.transaction() as s:
+        s.scalars(select(Promise).where(Promise.due_date == D("2026-07-10"))).one().cancelled_on = D("2026-06-26")
+    return books
+
+
+def test_worklist_by_amount_age_and_risk(db, chased):
     with db.session() as s:
         items = worklist(s, AS_OF)
     # Cedar 5,000 × 1.38 × (1 + 3/180) = 7,015; Alder 1,500 × 1.40 × (1 + 60/180) = 2,800;
@@ -182,14 +198,14 @@ def test_worklist_by_amount_age_and_risk(db, books):
     assert alder.reasons[2] == "Oldest overdue invoice 60 days past due: +10 of 15"  # the heaviest factor
 
 
-def test_worklist_recently_overdue_first(db, books):
+def test_worklist_recently_overdue_first(db, chased):
     with db.session() as s:
         items = worklist(s, AS_OF, ordering="recent")
     assert [(w.name, w.oldest_overdue_days) for w in items] == [
         ("Cedar plc", 3), ("Dogwood Ltd", 5), ("Alder & Co", 60)]
 
 
-def test_recently_overdue_ties_go_to_the_larger_amount(db, books):
+def test_recently_overdue_ties_go_to_the_larger_amount(db, chased):
     with db.transaction() as s:
         elm = add_customer(s, "ELM", "Elm Stores")
         add_invoice(s, elm, "L1", "2026-05-26", "2026-06-25", 40001)  # as old as Dogwood's, 1p more
@@ -198,7 +214,7 @@ def test_recently_overdue_ties_go_to_the_larger_amount(db, books):
     assert [w.name for w in items] == ["Cedar plc", "Elm Stores", "Dogwood Ltd", "Alder & Co"]
 
 
-def test_worklist_for_one_owner(db, books):
+def test_worklist_for_one_owner(db, chased):
     with db.session() as s:
         assert [w.name for w in worklist(s, AS_OF, owner="jo")] == ["Alder & Co"]
         assert [w.name for w in worklist(s, AS_OF, owner="sam", ordering="recent")] == ["Cedar plc"]

@@ -30,7 +30,7 @@ from functools import lru_cache
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from debtordesk.db.models import Customer, Payment, Promise
+from debtordesk.db.models import Customer, Invoice, Payment, Promise
 from debtordesk.domain.kpi import overdue_share, period_start, weighted_days_late
 from debtordesk.domain.money import format_money, to_decimal
 from debtordesk.domain.problems import UserError
@@ -206,7 +206,7 @@ def worklist(session: Session, as_of: date, ordering: str = "priority", owner: s
         return []
     _, ids = _ids_filter(people if owner is not None else None)
     rows = _open_figures(session, as_of, ids)
-    overdue = [r for r in rows if r[3] > 0 and r[0] in people]
+    overdue = _still_to_chase(session, as_of, [r for r in rows if r[3] > 0 and r[0] in people])
     wanted, ids = _ids_filter({r[0] for r in overdue})
     if not wanted:
         return []
@@ -222,6 +222,40 @@ def worklist(session: Session, as_of: date, ordering: str = "priority", owner: s
     items.sort(key=lambda kv: (kv[1].name, kv[1].currency, kv[1].customer_id))
     items.sort(key=lambda kv: kv[0], reverse=True)
     return [item for _, item in items]
+
+
+def _still_to_chase(session: Session, as_of: date, rows: list[tuple[int, str, int, int, date | None]]
+                    ) -> list[tuple[int, str, int, int, date | None]]:
+    """The overdue debts less what the dunning run leaves alone: an account whose promise to pay is
+    pending goes, and the invoices of a plan being kept or handed over are taken off (the debt goes
+    when nothing else is overdue)."""
+    from debtordesk.services.handover import with_handovers
+    from debtordesk.services.plan_tracking import dunning_effects
+    from debtordesk.services.promises import dunning_pauses
+
+    keys = {(r[0], r[1]) for r in rows}
+    pauses = dunning_pauses(session, as_of)
+    skipped = {k: e.skip_invoice_ids for k, e in with_handovers(session, as_of, dunning_effects(session, as_of)).items()
+               if k in keys and e.skip_invoice_ids}
+    rest: dict[tuple[int, str], tuple[int, date]] = {}
+    if skipped:
+        q = (select(Invoice.customer_id, Invoice.currency, func.sum(Invoice.open_minor), func.min(Invoice.due_date))
+             .where(Invoice.customer_id.in_({k[0] for k in skipped}), Invoice.open_minor > 0, Invoice.due_date < as_of,
+                    Invoice.id.not_in(sorted(set().union(*skipped.values()))))
+             .group_by(Invoice.customer_id, Invoice.currency))
+        rest = {(cid, cur): (int(late), due) for cid, cur, late, due in session.execute(q)}
+    out = []
+    for r in rows:
+        key = (r[0], r[1])
+        if key in pauses:
+            continue
+        if key in skipped:
+            late, due = rest.get(key, (0, None))
+            if late <= 0:
+                continue
+            r = (r[0], r[1], r[2], late, due)
+        out.append(r)
+    return out
 
 
 def _reasons(overdue_minor: int, currency: str, days: int, risk: RiskScore) -> tuple[str, ...]:
