@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from debtordesk.config import current_user
@@ -32,10 +32,17 @@ def describe(amount_minor: int, currency: str, due: date) -> str:
     return f"{format_money(amount_minor, currency)} by {due.isoformat()}"
 
 
+MAX_GRACE_DAYS = 60
+
+
 def promise_states(session: Session, as_of: date, *, customer_id: int | None = None,
-                   promise_ids: list[int] | None = None) -> list[tuple[Promise, PromiseState]]:
-    """Every promise made by `as_of` (one customer's, or the given ones) with where it stands."""
+                   promise_ids: list[int] | None = None, open_only: bool = False) -> list[tuple[Promise, PromiseState]]:
+    """Every promise made by `as_of` (one customer's, or the given ones) with where it stands.
+    `open_only` reads only those whose deadline may not have passed yet (the pending ones among them)."""
     q = select(Promise).where(Promise.promised_on <= as_of).order_by(Promise.due_date, Promise.id)
+    if open_only:
+        q = q.where(Promise.due_date >= as_of - timedelta(days=MAX_GRACE_DAYS),
+                    or_(Promise.cancelled_on.is_(None), Promise.cancelled_on > as_of))
     if customer_id is not None:
         q = q.where(Promise.customer_id == customer_id)
     if promise_ids is not None:
@@ -69,7 +76,7 @@ def record_promise(session: Session, customer_id: int, currency: str, amount_min
     if due < promised_on:
         errors["due"] = "The promised date cannot be before the day the promise is made."
     grace = default_grace_days(session) if grace_days is None else grace_days
-    if not 0 <= grace <= 60:
+    if not 0 <= grace <= MAX_GRACE_DAYS:
         errors["grace_days"] = "The days of grace must be between 0 and 60."
     if errors:
         raise FieldErrors(errors)
@@ -139,7 +146,7 @@ def record_broken_promises(session: Session, as_of: date, who: str | None = None
 def dunning_pauses(session: Session, as_of: date) -> dict[tuple[int, str], str]:
     """(customer id, currency) → why the letters pause: a promise pending as of the date."""
     out = {}
-    for p, st in promise_states(session, as_of):
+    for p, st in promise_states(session, as_of, open_only=True):
         if st.status == PENDING:
             out[(p.customer_id, p.currency)] = (
                 f"A promise to pay {describe(p.amount_minor, p.currency, p.due_date)} is pending: reminders pause "
