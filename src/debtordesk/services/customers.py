@@ -330,3 +330,16 @@ def customer_names(session: Session, search: str = "", limit: int = 50) -> list[
         q = q.where(or_(Customer.ref.ilike(like, escape="\\"), Customer.name.ilike(like, escape="\\")))
     return [tuple(r) for r in session.execute(q.order_by(Customer.name, Customer.id).limit(limit))]
 
+
+
+def ref_and_name(session: Session, customer_id: int) -> tuple[str, str]:
+    """The customer's reference and name (two empty strings when it no longer exists)."""
+    row = session.execute(select(Customer.ref, Customer.name).where(Customer.id == customer_id)).first()
+    return (row.ref, row.name) if row is not None else ("", "")
+
+
+def open_currencies(session: Session, customer_id: int) -> list[str]:
+    """The currencies the customer has something open in, most open first."""
+    q = (select(Invoice.currency).where(Invoice.customer_id == customer_id, Invoice.open_minor > 0)
+         .group_by(Invoice.currency).order_by(func.sum(Invoice.open_minor).desc(), Invoice.currency))
+    return list(session.scalars(q))

@@ -402,10 +402,3 @@ def options(debt: Claim, inputs: OptionInputs) -> list[Option]:
     """Keep chasing, agency and court for the debt (domain.handover.compare_options)."""
     return compare_options(debt.open_minor, debt.interest_minor, debt.compensation_minor, inputs,
                            lambda m: format_money(m, debt.currency))
-
-
-def currencies_open(session: Session, customer_id: int) -> list[str]:
-    """The currencies the customer has something open in, most open first."""
-    q = (select(Invoice.currency).where(Invoice.customer_id == customer_id, Invoice.open_minor > 0)
-         .group_by(Invoice.currency).order_by(func.sum(Invoice.open_minor).desc(), Invoice.currency))
-    return list(session.scalars(q))

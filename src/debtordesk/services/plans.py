@@ -316,15 +316,15 @@ def plan_rows(session: Session, as_of: date, *, customer_id: int | None = None,
     """The plans list: newest first, optionally one customer's or one status."""
     states = plan_states(session, as_of, customer_id=customer_id)
     names = customer_names(session, states)
-    rows = []
-    for plan, st in reversed(states):
-        if status is not None and st.status != status:
-            continue
-        nxt = st.next_line if st.status in ("active", "breached") else None
-        rows.append(PlanRow(plan.id, plan.reference, plan.customer_id, names.get(plan.customer_id, ""), plan.currency,
-                            plan.agreed_on, st.lines[-1].due, st.total_minor, st.paid_minor, st.left_minor,
-                            st.arrears_minor, st.status, nxt.due if nxt else None, nxt.left_minor if nxt else 0))
-    return rows
+    return [_row(plan, st, names.get(plan.customer_id, "")) for plan, st in reversed(states)
+            if status is None or st.status == status]
+
+
+def _row(plan: PaymentPlan, st: PlanState, name: str) -> PlanRow:
+    nxt = st.next_line if st.status in ("active", "breached") else None
+    return PlanRow(plan.id, plan.reference, plan.customer_id, name, plan.currency, plan.agreed_on, st.lines[-1].due,
+                   st.total_minor, st.paid_minor, st.left_minor, st.arrears_minor, st.status,
+                   nxt.due if nxt else None, nxt.left_minor if nxt else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,7 +360,7 @@ def plan_detail(session: Session, plan_id: int, as_of: date) -> PlanDetail:
     if not found:  # asked as of a day before it was agreed: show it as of that day
         found = plan_states(session, plan.agreed_on, plan_ids=[plan_id])
     _, st = found[0]
-    row = next(r for r in plan_rows(session, st.as_of, customer_id=plan.customer_id) if r.plan_id == plan_id)
+    row = _row(plan, st, customer_names(session, found)[plan.customer_id])
     terms = terms_of(plan)
     inv = session.execute(
         select(PlanInvoice.invoice_id, Invoice.number, Invoice.due_date, PlanInvoice.covered_minor,

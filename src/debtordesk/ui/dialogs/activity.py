@@ -33,19 +33,14 @@ FOLLOW_UP_DAYS = 7  # the follow-up date offered
 
 def _customer_currencies(db: Database, customer_id: int | None) -> tuple[str, list[str]]:
     """The customer's label and the currencies they owe in (the base currency when nothing is open)."""
-    from sqlalchemy import select
-
-    from debtordesk.db.models import Customer, Invoice
     from debtordesk.services.company import base_currency
+    from debtordesk.services.customers import open_currencies, ref_and_name
 
     with db.session() as s:
-        base = base_currency(s)
         if customer_id is None:
-            return "", [base]
-        c = s.get(Customer, customer_id)
-        owed = s.scalars(select(Invoice.currency).where(Invoice.customer_id == customer_id, Invoice.open_minor > 0)
-                         .group_by(Invoice.currency).order_by(Invoice.currency)).all()
-        return customer_label(c.ref, c.name) if c else "", list(owed) or [base]
+            return "", [base_currency(s)]
+        ref, name = ref_and_name(s, customer_id)
+        return customer_label(ref, name), open_currencies(s, customer_id) or [base_currency(s)]
 
 
 class ActivityDialog(QDialog):
@@ -61,11 +56,7 @@ class ActivityDialog(QDialog):
         self.form = FieldForm(self)
         self.customer = self.form.add("customer", "C&ustomer", CustomerPicker(db, self))
         if customer_id is not None:
-            from debtordesk.db.models import Customer
-
-            with db.session() as s:
-                c = s.get(Customer, customer_id)
-                self.customer.set_customer(customer_id, c.ref, c.name)
+            self.customer.choose(customer_id)
         self.kind = self.form.add("kind", "&Kind", QComboBox(self))
         for key, text in KINDS.items():
             self.kind.addItem(text, key)

@@ -93,8 +93,7 @@ class HandoverDialog(QDialog):
 
     def __init__(self, database: Database, customer_id: int, today: date, parent=None, tasks=None):
         super().__init__(parent)
-        from debtordesk.db.models import Customer
-        from debtordesk.services.handover import currencies_open
+        from debtordesk.services.customers import open_currencies, ref_and_name
 
         self.db, self.customer_id, self.today = database, customer_id, today
         self.handover_id: int | None = None
@@ -106,9 +105,8 @@ class HandoverDialog(QDialog):
         self._wanted: tuple[str, int] | None = None
         self._closed = False
         with database.session() as s:
-            customer = s.get(Customer, customer_id)
-            self.name = customer.name if customer else ""
-            currencies = currencies_open(s, customer_id)
+            self.name = ref_and_name(s, customer_id)[1]
+            currencies = open_currencies(s, customer_id)
         self.setWindowTitle(f"Hand over {self.name}")
         self.setMinimumSize(980, 680)
         layout = QVBoxLayout(self)
@@ -529,11 +527,10 @@ def save_evidence_pack(parent: QWidget, database: Database, tasks, customer_id: 
                        path: Path | None = None, done=None):
     """Ask where to save the customer's evidence pack, then write it on the worker (progress and
     Cancel after a moment); tell the user where it is. Returns the task, or None when not asked to."""
-    from debtordesk.db.models import Customer
+    from debtordesk.services.customers import ref_and_name
 
     with database.session() as s:
-        customer = s.get(Customer, customer_id)
-        ref, name = (customer.ref, customer.name) if customer else ("", "")
+        ref, name = ref_and_name(s, customer_id)
     if path is None:
         folder = Path(str(QSettings().value(SETTINGS + "folder", "") or Path.home()))
         chosen, _ = QFileDialog.getSaveFileName(parent, f"Save the evidence pack for {name}",

@@ -237,12 +237,7 @@ class PlanBuilderDialog(QDialog):
         if geometry is not None:
             self.restoreGeometry(geometry)
         if customer_id is not None:
-            from debtordesk.db.models import Customer
-
-            with database.session() as s:
-                c = s.get(Customer, customer_id)
-                ref, name = (c.ref, c.name) if c is not None else ("", "")
-            self.customer.set_customer(customer_id, ref, name)
+            ref, name = self.customer.choose(customer_id)
             self.setWindowTitle(f"New payment plan for {customer_label(ref, name)}")
             self._customer_changed(customer_id)
         self._sync_enabled()

@@ -52,6 +52,15 @@ class CustomerPicker(QLineEdit):
     def customer_id(self) -> int | None:
         return self._id
 
+    def choose(self, customer_id: int) -> tuple[str, str]:
+        """Set the customer by id (its reference and name read from the database); returns them."""
+        from debtordesk.services.customers import ref_and_name
+
+        with self.db.session() as s:
+            ref, name = ref_and_name(s, customer_id)
+        self.set_customer(customer_id, ref, name)
+        return ref, name
+
     def set_customer(self, customer_id: int | None, ref: str = "", name: str = "") -> None:
         self._timer.stop()
         self._id = customer_id
