@@ -12,8 +12,8 @@ from debtordesk.services.invoices import (
     list_invoices,
     read_invoice,
     save_invoice,
-    set_disputed,
 )
+from debtordesk.services.disputes import mark_disputed
 from debtordesk.services.lists import Sort
 from debtordesk.services.payments import (
     PaymentQuery,
@@ -116,7 +116,7 @@ def test_editing_keeps_paid_amounts_consistent(ledger):
 
 def test_disputes_toggle(ledger):
     with ledger.transaction() as s:
-        set_disputed(s, 4, False)
+        mark_disputed(s, 4, False, date(2026, 6, 1))
     assert numbers(ledger, disputed=True) == []
 
 

@@ -97,6 +97,9 @@ class Customer(Base):
     credit_limit_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     terms_days: Mapped[int] = mapped_column(Integer, default=30)
     on_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    # early-settlement discount offered on new invoices: % (a Decimal as text, "" = none) within N days
+    discount_percent: Mapped[str] = mapped_column(String(12), default="")
+    discount_days: Mapped[int] = mapped_column(Integer, default=0)
     # who chases this account (a name or initials, free text; "" = nobody in particular)
     owner: Mapped[str] = mapped_column(String(100), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -128,7 +131,12 @@ class Invoice(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     # what is left to pay today: amount minus allocations, kept by db.ledger.refresh_open
     open_minor: Mapped[int] = mapped_column(BigInteger, default=_same_as_amount)
-    disputed: Mapped[bool] = mapped_column(Boolean, default=False)
+    disputed: Mapped[bool] = mapped_column(Boolean, default=False)  # a dispute is open
+    # the part of the amount that open dispute is about (kept by services.disputes)
+    disputed_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    # early-settlement discount: % off (a Decimal as text, "" = none) if paid within N days of issue
+    discount_percent: Mapped[str] = mapped_column(String(12), default="")
+    discount_days: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
@@ -139,6 +147,8 @@ class Invoice(Base):
         CheckConstraint("amount_minor > 0", name="amount_positive"),
         CheckConstraint("due_date >= issue_date", name="due_after_issue"),
         CheckConstraint("open_minor >= 0 AND open_minor <= amount_minor", name="open_within_amount"),
+        CheckConstraint("disputed_minor >= 0 AND disputed_minor <= amount_minor", name="disputed_within_amount"),
+        CheckConstraint("discount_days >= 0", name="discount_days"),
         Index("ix_invoice_customer_due", "customer_id", "due_date"),
         Index("ix_invoice_open", "customer_id", "due_date", "currency", "open_minor",
               sqlite_where=text("open_minor > 0"), postgresql_where=text("open_minor > 0")),
@@ -150,8 +160,14 @@ class Invoice(Base):
     )
 
 
+CREDIT_KINDS = ("payment", "credit_note", "write_off", "discount")
+
+
 class Payment(Base):
-    """Money received. The part not allocated to invoices is the customer's unapplied credit."""
+    """A credit to a customer's account. Kind "payment" is money received (the part not allocated to
+    invoices is the customer's unapplied credit); the other kinds reduce one invoice without money
+    coming in — a credit note, a write-off, an early-settlement discount — and are always allocated
+    in full to that invoice, so every "open as of a date" sum counts them like payments."""
 
     __tablename__ = "payment"
 
@@ -162,6 +178,8 @@ class Payment(Base):
     currency: Mapped[str] = mapped_column(String(3))
     reference: Mapped[str] = mapped_column(String(200), default="")
     method: Mapped[str] = mapped_column(String(50), default="")
+    kind: Mapped[str] = mapped_column(String(12), default="payment")
+    reason: Mapped[str] = mapped_column(Text, default="")  # why a credit note or write-off was made
     # the invoice the payer named, if any (rule 1 of the allocation rules)
     named_invoice_id: Mapped[int | None] = mapped_column(
         ForeignKey("invoice.id", ondelete="SET NULL"), nullable=True
@@ -177,6 +195,9 @@ class Payment(Base):
     __table_args__ = (
         CheckConstraint("amount_minor > 0", name="amount_positive"),
         CheckConstraint("unapplied_minor >= 0 AND unapplied_minor <= amount_minor", name="unapplied_within_amount"),
+        CheckConstraint("kind IN ('payment', 'credit_note', 'write_off', 'discount')", name="kind"),
+        Index("ix_payment_kind_date", "kind", "date", sqlite_where=text("kind <> 'payment'"),
+              postgresql_where=text("kind <> 'payment'")),
         Index("ix_payment_customer_date", "customer_id", "date"),
         Index("ix_payment_date", "date"),
         Index("ix_payment_unapplied", "customer_id", "currency",
@@ -438,83 +459,12 @@ class PlanInvoice(Base):
     )
 
 
-class Promise(Base):
-    """A promise to pay an amount by a date. Whether it was kept is derived from the payments
-    received; a broken promise is recorded once (the day and what had come in)."""
-
-    __tablename__ = "promise"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"))
-    currency: Mapped[str] = mapped_column(String(3))
-    amount_minor: Mapped[int] = mapped_column(BigInteger)
-    promised_on: Mapped[date] = mapped_column(Date)  # the day the promise was made
-    due_date: Mapped[date] = mapped_column(Date)  # the day the money is promised for
-    grace_days: Mapped[int] = mapped_column(Integer, default=0)
-    note: Mapped[str] = mapped_column(Text, default="")
-    cancelled_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    broken_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # recorded once
-    created_by: Mapped[str] = mapped_column(String(100), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (
-        CheckConstraint("amount_minor > 0", name="amount_positive"),
-        CheckConstraint("due_date >= promised_on", name="due_after_promise"),
-        CheckConstraint("grace_days >= 0", name="grace_days"),
-        Index("ix_promise_customer", "customer_id", "currency", "due_date"),
-        Index("ix_promise_due", "due_date"),
-    )
-
-
-class Handover(Base):
-    """A debt handed to a collection agency or a solicitor: to whom, when, their reference and the
-    agency's commission. Reminders stop for the invoices it covers until it is recalled."""
-
-    __tablename__ = "handover"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"))
-    currency: Mapped[str] = mapped_column(String(3))
-    agent_kind: Mapped[str] = mapped_column(String(10))  # agency | solicitor
-    agent_name: Mapped[str] = mapped_column(String(200))
-    handed_on: Mapped[date] = mapped_column(Date)
-    reference: Mapped[str] = mapped_column(String(100), default="")  # theirs
-    # % of what is collected that the agency keeps (a Decimal as text, "" when none was agreed)
-    commission_percent: Mapped[str] = mapped_column(String(12), default="")
-    whole_account: Mapped[bool] = mapped_column(Boolean, default=True)  # every open invoice of the currency
-    note: Mapped[str] = mapped_column(Text, default="")
-    recalled_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    recall_note: Mapped[str] = mapped_column(Text, default="")
-    created_by: Mapped[str] = mapped_column(String(100), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    invoices: Mapped[list[HandoverInvoice]] = relationship(back_populates="handover", cascade="all, delete-orphan")
-
-    __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (
-        CheckConstraint("agent_kind IN ('agency', 'solicitor')", name="agent_kind"),
-        CheckConstraint("recalled_on IS NULL OR recalled_on >= handed_on", name="recalled_after_handed"),
-        Index("ix_handover_customer", "customer_id", "currency"),
-    )
-
-
-class HandoverInvoice(Base):
-    """An invoice a hand-over covers, with what was left to pay on it on the day it was handed over."""
-
-    __tablename__ = "handover_invoice"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    handover_id: Mapped[int] = mapped_column(ForeignKey("handover.id", ondelete="CASCADE"))
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"))
-    open_minor: Mapped[int] = mapped_column(BigInteger)
-
-    handover: Mapped[Handover] = relationship(back_populates="invoices")
-
-    __table_args__ = (
-        CheckConstraint("open_minor > 0", name="open_positive"),
-        UniqueConstraint("handover_id", "invoice_id"),
-        Index("ix_handover_invoice_invoice", "invoice_id"),
-    )
+# the collections tables live in their own module (import them from here)
+from debtordesk.db.models_collections import (  # noqa: E402, F401
+    Dispute,
+    Handover,
+    HandoverInvoice,
+    Promise,
+    Settlement,
+    SettlementInvoice,
+)

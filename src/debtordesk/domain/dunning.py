@@ -6,8 +6,9 @@ by default). For one account (a customer in one currency) as of a date:
 1. An account excluded by collections work (promise pending, payment plan kept, handed over) or a
    customer on hold gets nothing; the reason is shown. (The invoices of a payment plan being kept
    are left out before the rules run; only when nothing else is overdue is the account excluded.)
-2. Only overdue invoices count (due before the as-of date, something left to pay); disputed ones
-   are left out of letters and interest. All of them disputed: nothing is sent.
+2. Only overdue invoices count (due before the as-of date, something left to pay); the disputed part
+   of an invoice is left out of letters and interest (a wholly disputed invoice is left out). All of
+   them disputed: nothing is sent.
 3. When what is overdue (undisputed) is below the minimum balance, nothing is sent.
 4. Escalation is one step at a time: the next level is the one after the last letter sent to the
    account, as long as that letter claimed an invoice that is still overdue; when every invoice a
@@ -60,6 +61,14 @@ class OverdueItem(NamedTuple):  # a tuple: a run builds one per overdue invoice,
     amount_minor: int
     open_minor: int
     disputed: bool = False
+    disputed_minor: int = 0  # with `disputed`: the part in dispute (0 = the whole invoice)
+
+    @property
+    def claimable_minor(self) -> int:
+        """What may be claimed: the open amount less the part in dispute."""
+        if not self.disputed:
+            return self.open_minor
+        return max(self.open_minor - self.disputed_minor, 0) if self.disputed_minor > 0 else 0
 
 
 @dataclass(frozen=True)
@@ -112,7 +121,8 @@ def decide(account: Account, policy: Sequence[Level], as_of: date, minimum_minor
     overdue = [i for i in account.items if i.open_minor > 0 and i.due_date < as_of]
     if not overdue:
         return Decision(account, None, reason="Nothing is overdue.")
-    claimed = tuple(sorted((i for i in overdue if not i.disputed), key=lambda i: (i.due_date, i.number)))
+    claimed = tuple(sorted((i._replace(open_minor=i.claimable_minor) for i in overdue if i.claimable_minor > 0),
+                           key=lambda i: (i.due_date, i.number)))
     if not claimed:
         return Decision(account, None, reason="Every overdue invoice is disputed.")
     total = sum(i.open_minor for i in claimed)

@@ -305,7 +305,8 @@ def delete_customer(session: Session, customer_id: int) -> None:
     """Delete a customer that has no invoices and no payments; otherwise explain and refuse."""
     c = _get(session, customer_id)
     invoices = session.scalar(select(func.count()).where(Invoice.customer_id == c.id)) or 0
-    payments = session.scalar(select(func.count()).where(Payment.customer_id == c.id)) or 0
+    payments = session.scalar(select(func.count()).where(Payment.customer_id == c.id,
+                                                         Payment.kind == "payment")) or 0
     if invoices or payments:
         held = " and ".join(
             p for p in (_plural(invoices, "invoice"), _plural(payments, "payment")) if not p.startswith("0 ")

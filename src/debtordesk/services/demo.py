@@ -15,6 +15,7 @@ from debtordesk.db.models import Customer, Invoice
 from debtordesk.domain.money import split_by_weights
 from debtordesk.domain.problems import UserError
 from debtordesk.services.company import get_company
+from debtordesk.services.disputes import open_dispute
 from debtordesk.services.payments import record_payment
 
 
@@ -60,6 +61,8 @@ SAMPLES = [
 ]
 CURRENCY = {"GB": "GBP", "DE": "EUR", "FR": "EUR", "GR": "EUR", "BG": "EUR", "US": "USD"}
 BEHAVIOURS = ("prompt", "late", "chronic", "part", "over", "dispute")
+DISPUTES = ["Says the work was not finished.", "Disputes the hours charged.", "Goods arrived damaged.",
+            "Says the price agreed was lower."]
 WORK = ["Consulting, {m}", "Maintenance contract, {m}", "Supplies delivered {m}", "Design work, {m}",
         "Repairs and call-out, {m}", "Monthly service fee, {m}", "Catering order, {m}"]
 
@@ -128,10 +131,13 @@ def fill_demo(session: Session, today: date, customers: int = 24, invoices: int 
                 number=f"INV-{issue.year}-{made:05d}", customer_id=customer.id, issue_date=issue,
                 due_date=due, amount_minor=amount, currency=currency,
                 description=rng.choice(WORK).format(m=issue.strftime("%B %Y")),
-                disputed=behaviour == "dispute" and k % 3 == 0,
             )
             session.add(inv)
             session.flush()
+            if behaviour == "dispute" and k % 3 == 0:
+                part = None if k % 2 == 0 else inv.amount_minor * rng.randint(20, 50) // 100
+                open_dispute(session, inv.id, rng.choice(DISPUTES), min(today, inv.due_date + timedelta(days=5)),
+                             part, who="")
             paid = _payment_for(rng, behaviour, inv, today)
             if paid:
                 day, amount_paid, named = paid

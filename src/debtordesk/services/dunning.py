@@ -58,10 +58,11 @@ class Line:
     open_minor: int
     days_overdue: int
     interest: InterestResult | None = None
+    disputed_minor: int = 0  # the part in dispute, not claimed (open_minor is the rest)
 
     @property
     def paid_minor(self) -> int:
-        return self.amount_minor - self.open_minor
+        return self.amount_minor - self.open_minor - self.disputed_minor
 
     @property
     def interest_minor(self) -> int:
@@ -198,14 +199,17 @@ def _last_letters(session: Session, customer_ids: set[int]) -> dict[tuple[int, s
 
 
 def _payments_by_invoice(session: Session, invoice_ids: list[int], as_of: date) -> dict[int, list[tuple[date, int]]]:
+    """What reduced each invoice up to `as_of`, as (date, minor units) for the interest workings. A credit
+    note counts from the due date: the amount it credits was never owed, so it never bore interest."""
     found: dict[int, list[tuple[date, int]]] = defaultdict(list)
     for chunk in range(0, len(invoice_ids), 500):
         ids = invoice_ids[chunk:chunk + 500]
-        q = (select(Allocation.invoice_id, Payment.date, Allocation.amount_minor)
+        q = (select(Allocation.invoice_id, Payment.date, Allocation.amount_minor, Payment.kind, Invoice.due_date)
              .join(Payment, Payment.id == Allocation.payment_id)
+             .join(Invoice, Invoice.id == Allocation.invoice_id)
              .where(Allocation.invoice_id.in_(ids), Payment.date <= as_of))
-        for iid, day, amount in session.execute(q):
-            found[iid].append((day, int(amount)))
+        for iid, day, amount, kind, due in session.execute(q):
+            found[iid].append((min(day, due) if kind == "credit_note" else day, int(amount)))
     return found
 
 
@@ -242,15 +246,15 @@ def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | 
     # generic Date conversion on 100,000s of rows (PostgreSQL hands over date objects already)
     q = (select(Invoice.id, Invoice.customer_id, Invoice.number, type_coerce(Invoice.issue_date, String),
                 type_coerce(Invoice.due_date, String), Invoice.amount_minor, Invoice.open_minor, Invoice.currency,
-                Invoice.disputed)
+                Invoice.disputed, Invoice.disputed_minor)
          .join(Customer, Customer.id == Invoice.customer_id)
          .where(Invoice.open_minor > 0, Invoice.due_date < as_of, Customer.archived.is_(False)))
     if customer_ids is not None:
         q = q.where(Invoice.customer_id.in_(list(customer_ids)))
     items: dict[tuple[int, str], list[OverdueItem]] = defaultdict(list)
-    for iid, cid, number, issued, due, amount, open_minor, currency, disputed in session.execute(q):
+    for iid, cid, number, issued, due, amount, open_minor, currency, disputed, disputed_minor in session.execute(q):
         items[(cid, currency)].append(OverdueItem(iid, number, _day(issued), _day(due), amount, open_minor,
-                                                  bool(disputed)))
+                                                  bool(disputed), int(disputed_minor or 0)))
     cids = {c for c, _ in items}
     cq = select(Customer.id, Customer.ref, Customer.name, Customer.email, Customer.language, Customer.kind,
                 Customer.on_hold, Customer.late_payment_regime, Customer.contract_rate)
@@ -295,11 +299,11 @@ def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | 
         claims = p.level is not None and p.level.claims_interest and regime != "none"
         for i in d.items:
             line = Line(i.invoice_id, i.number, i.issue_date, i.due_date, i.amount_minor, i.open_minor,
-                        (as_of - i.due_date).days)
+                        (as_of - i.due_date).days, disputed_minor=i.disputed_minor if i.disputed else 0)
             if claims and p.level is not None:
-                try:
+                try:  # interest runs on the undisputed part only
                     line.interest = late_payment(
-                        i.amount_minor, d.account.currency, i.due_date, as_of,
+                        i.amount_minor - line.disputed_minor, d.account.currency, i.due_date, as_of,
                         cust.late_payment_regime or company_regime, cust.kind,
                         payments=paid.get(i.invoice_id, ()), rates=tables,
                         contract_rate=Decimal(rate_text) if rate_text else None)

@@ -65,7 +65,8 @@ def compose(p: Proposal, customer: Customer, kit: Kit, as_of: date) -> model.Let
          words["days_overdue"]), rows, ("l", "l", "l", "r", "r", "r", "r"), words["invoices_title"],
         ("", "", "", "", "", money(p.open_minor), ""))]
     claims = p.level.claims_interest and p.regime != "none"
-    notes: list[str] = []
+    notes = [words["disputed_note"].format(amount=money(x.disputed_minor), number=x.number)
+             for x in p.lines if x.disputed_minor]
     if claims and any(x.interest and x.interest.periods for x in p.lines):
         wrows = []
         for x in p.lines:

@@ -47,6 +47,7 @@ def _payments(session: Session) -> Iterator[list[str]]:
                named.number, Payment.currency, Payment.method)
         .join(Customer, Customer.id == Payment.customer_id)
         .outerjoin(named, named.id == Payment.named_invoice_id)
+        .where(Payment.kind == "payment")
         .order_by(Payment.date, Payment.id)
         .execution_options(yield_per=BATCH)
     )

@@ -149,7 +149,8 @@ def hand_over(session: Session, customer_id: int, currency: str, *, kind: str, n
     same_day = dict(session.execute(
         select(Allocation.invoice_id, func.sum(Allocation.amount_minor))
         .join(Payment, Payment.id == Allocation.payment_id)
-        .where(Allocation.invoice_id.in_([i.invoice_id for i in items]), Payment.date == handed_on)
+        .where(Allocation.invoice_id.in_([i.invoice_id for i in items]), Payment.date == handed_on,
+               Payment.kind == "payment")
         .group_by(Allocation.invoice_id)).all())
     h.invoices = [HandoverInvoice(invoice_id=i.invoice_id, open_minor=i.open_minor + int(same_day.get(i.invoice_id, 0)))
                   for i in items]
@@ -209,7 +210,8 @@ def recoveries(session: Session, handovers: Sequence[Handover], as_of: date) -> 
          .join(Allocation, Allocation.invoice_id == HandoverInvoice.invoice_id)
          .join(Payment, Payment.id == Allocation.payment_id)
          .where(HandoverInvoice.handover_id.in_([h.id for h in handovers]), Payment.date >= Handover.handed_on,
-                Payment.date <= as_of, or_(Handover.recalled_on.is_(None), Payment.date <= Handover.recalled_on))
+                Payment.date <= as_of, or_(Handover.recalled_on.is_(None), Payment.date <= Handover.recalled_on),
+                Payment.kind == "payment")
          .group_by(HandoverInvoice.id, HandoverInvoice.handover_id, HandoverInvoice.open_minor))
     collected: dict[int, int] = defaultdict(int)
     for hid, open_minor, paid in session.execute(q):

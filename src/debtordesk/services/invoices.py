@@ -248,9 +248,3 @@ def _paid(session: Session, invoice_id: int) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(Allocation.amount_minor), 0))
                               .where(Allocation.invoice_id == invoice_id)) or 0)
 
-
-def set_disputed(session: Session, invoice_id: int, disputed: bool) -> Invoice:
-    inv = _get(session, invoice_id)
-    inv.disputed = disputed
-    session.flush()
-    return inv

@@ -174,6 +174,7 @@ def _late_by_allocation(session: Session, paid_off):
         .select_from(paid_off)
         .join(Allocation, Allocation.invoice_id == paid_off.c.id)
         .join(Payment, Payment.id == Allocation.payment_id)
+        .where(Payment.kind == "payment")
         .subquery("late")
     )
 

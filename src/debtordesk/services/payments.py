@@ -215,7 +215,7 @@ class PaymentRow:
 
 
 def _payments_filtered(session: Session, query: PaymentQuery, *, with_customer: bool = True) -> Select:
-    q = select(Payment.id)
+    q = select(Payment.id).where(Payment.kind == "payment")
     if with_customer or query.search.strip():  # every payment has its customer: counting needs no join
         q = q.join(Customer, Customer.id == Payment.customer_id)
     if query.customer_id is not None:

@@ -36,7 +36,7 @@ def receipts(session: Session, plans: Sequence[PaymentPlan]) -> dict[int, list[t
          .join(Invoice, Invoice.id == PlanInvoice.invoice_id)
          .join(Allocation, Allocation.invoice_id == PlanInvoice.invoice_id)
          .join(Payment, Payment.id == Allocation.payment_id)
-         .where(PlanInvoice.plan_id.in_([p.id for p in plans]))
+         .where(PlanInvoice.plan_id.in_([p.id for p in plans]), Payment.kind == "payment")
          .order_by(PlanInvoice.plan_id, PlanInvoice.invoice_id, Payment.date, Payment.id))
     before: dict[tuple[int, int], int] = {}
     for plan_id, invoice_id, covered, amount, day, minor in session.execute(q):

@@ -54,7 +54,7 @@ def promise_states(session: Session, as_of: date, *, customer_id: int | None = N
     paid: dict[tuple[int, str], list[tuple[date, int]]] = defaultdict(list)
     pq = (select(Payment.customer_id, Payment.currency, Payment.date, Payment.amount_minor)
           .where(Payment.customer_id.in_({p.customer_id for p in promises}), Payment.date >= start,
-                 Payment.date <= as_of))
+                 Payment.date <= as_of, Payment.kind == "payment"))
     for cid, cur, day, amount in session.execute(pq):
         paid[(cid, cur)].append((day, int(amount)))
     return [(p, promise_state(p.amount_minor, p.promised_on, p.due_date, p.grace_days,

@@ -101,7 +101,7 @@ def _promise_counts(session: Session, as_of: date, ids: list[int] | None) -> dic
     received = (
         select(func.coalesce(func.sum(Payment.amount_minor), 0))
         .where(Payment.customer_id == Promise.customer_id, Payment.currency == Promise.currency,
-               Payment.date >= Promise.promised_on, Payment.date <= as_of,
+               Payment.date >= Promise.promised_on, Payment.date <= as_of, Payment.kind == "payment",
                _day_diff(session, Payment.date, Promise.due_date) <= Promise.grace_days)
         .scalar_subquery()
     )

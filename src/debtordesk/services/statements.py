@@ -25,7 +25,7 @@ LIMITS = (30, 60, 90)
 @dataclass(frozen=True)
 class Entry:
     on: date
-    kind: str  # "invoice" | "payment"
+    kind: str  # "invoice", or the kind of credit: "payment" | "credit_note" | "write_off" | "discount"
     text: str
     debit_minor: int
     credit_minor: int
@@ -73,9 +73,9 @@ def statement(session: Session, customer_id: int, currency: str, end: date, star
     for r in session.execute(select(Invoice.issue_date, Invoice.id, Invoice.number, Invoice.amount_minor)
                              .where(*inv, Invoice.issue_date >= start, Invoice.issue_date <= end)):
         rows.append((r.issue_date, 0, "invoice", r.number, int(r.amount_minor), 0))
-    for r in session.execute(select(Payment.date, Payment.id, Payment.reference, Payment.amount_minor)
+    for r in session.execute(select(Payment.date, Payment.id, Payment.kind, Payment.reference, Payment.amount_minor)
                              .where(*pay, Payment.date >= start, Payment.date <= end)):
-        rows.append((r.date, 1, "payment", r.reference, 0, int(r.amount_minor)))
+        rows.append((r.date, 1, r.kind, r.reference, 0, int(r.amount_minor)))
     rows.sort(key=lambda x: (x[0], x[1], x[3]))
     out = Statement(customer_id, currency, start, end, opening)
     balance = opening
@@ -100,8 +100,7 @@ def statement_letter(st: Statement, customer: Customer, kit: Kit, *, cover: bool
     money = lambda m: format_money(m, st.currency, loc) if m else ""  # noqa: E731
     rows = [(short_day(st.start, lang), words["opening"], "", "", format_money(st.opening_minor, st.currency, loc))]
     for e in st.entries:
-        what = f"{words['invoice']} {e.text}" if e.kind == "invoice" else " ".join(
-            x for x in (words["payment"], e.text) if x)
+        what = " ".join(x for x in (words[e.kind], e.text) if x)
         rows.append((short_day(e.on, lang), what, money(e.debit_minor), money(e.credit_minor),
                      format_money(e.balance_minor, st.currency, loc)))
     ledger = model.Table((words["date"], words["description"], words["debit"], words["credit"], words["balance"]),

@@ -21,8 +21,8 @@ from debtordesk.services.invoices import (
     count_invoices,
     invoice_currencies,
     list_invoices,
-    set_disputed,
 )
+from debtordesk.services.disputes import mark_disputed
 from debtordesk.services.lists import Sort
 from debtordesk.ui.dialogs.invoice import DATE_FORMAT, edit_invoice
 from debtordesk.ui.formatting import day, money
@@ -353,7 +353,7 @@ class InvoicesView(ListView):
             return
         try:
             with self.db.transaction() as s:
-                set_disputed(s, row.id, not row.disputed)
+                mark_disputed(s, row.id, not row.disputed, self.today)
         except UserError as exc:
             QMessageBox.warning(self, "Invoice", str(exc))
         self.refresh()
