@@ -5,6 +5,7 @@ import pytest
 from debtordesk.db.ledger import drift
 from debtordesk.db.models import Invoice
 from debtordesk.domain.problems import FieldErrors, UserError
+from debtordesk.services.disputes import mark_disputed
 from debtordesk.services.invoices import (
     InvoiceQuery,
     blank_invoice,
@@ -13,7 +14,6 @@ from debtordesk.services.invoices import (
     read_invoice,
     save_invoice,
 )
-from debtordesk.services.disputes import mark_disputed
 from debtordesk.services.lists import Sort
 from debtordesk.services.payments import (
     PaymentQuery,

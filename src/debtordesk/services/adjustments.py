@@ -188,7 +188,8 @@ def write_off_report(session: Session, start: date, end: date, customer_id: int 
     report = WriteOffReport(start, end)
     totals: dict[str, int] = defaultdict(int)
     for r in session.execute(q):
-        report.rows.append(WriteOffRow(r.date, r.id, r.ref, r.name, r.number, int(r.amount_minor), r.currency, r.reason))
+        report.rows.append(WriteOffRow(r.date, r.id, r.ref, r.name, r.number, int(r.amount_minor), r.currency,
+                                       r.reason))
         totals[r.currency] += int(r.amount_minor)
     report.totals = dict(sorted(totals.items()))
     return report

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QMessag
 
 from debtordesk.db.engine import Database
 from debtordesk.domain.problems import UserError
+from debtordesk.services.disputes import mark_disputed
 from debtordesk.services.invoices import (
     STATUS_LABELS,
     InvoiceQuery,
@@ -22,7 +23,6 @@ from debtordesk.services.invoices import (
     invoice_currencies,
     list_invoices,
 )
-from debtordesk.services.disputes import mark_disputed
 from debtordesk.services.lists import Sort
 from debtordesk.ui.dialogs.invoice import DATE_FORMAT, edit_invoice
 from debtordesk.ui.formatting import day, money
