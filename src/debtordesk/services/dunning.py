@@ -44,6 +44,7 @@ from debtordesk.services.plan_tracking import DunningEffect, dunning_effects
 from debtordesk.services.promises import dunning_pauses
 from debtordesk.services.rates import rate_tables
 from debtordesk.services.settings import get_setting
+from debtordesk.services.settlements import settlement_pauses
 
 
 @dataclass(slots=True)
@@ -269,7 +270,7 @@ def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | 
     from debtordesk.services.handover import with_handovers  # it builds on this module
 
     plans = with_handovers(session, as_of, dunning_effects(session, as_of))  # both take invoices out
-    pauses = dunning_pauses(session, as_of)
+    pauses = {**settlement_pauses(session, as_of), **dunning_pauses(session, as_of)}
     decisions: list[Decision] = []
     total = len(items)
     for n, (key, its) in enumerate(items.items()):

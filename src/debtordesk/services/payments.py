@@ -17,6 +17,7 @@ from debtordesk.domain.problems import UserError
 from debtordesk.services.company import base_currency
 from debtordesk.services.lists import Sort, contains, nominal, window
 from debtordesk.services.plan_tracking import plan_invoice_order
+from debtordesk.services.settlements import complete_paid_settlements
 
 
 class PaymentError(UserError):
@@ -133,6 +134,7 @@ def record_payment(
     session.add(payment)
     session.flush()
     refresh_open(session, invoice_ids=[i for i, _ in plan.lines], payment_ids=[payment.id])
+    complete_paid_settlements(session, pay_date, customer_id=customer_id)
     return payment
 
 

@@ -54,10 +54,12 @@ def load_today(db: Database, today: date, report=None) -> TodayData:
     from debtordesk.services.kpi import collection_kpis, expected_receipts, kpi_trend
     from debtordesk.services.plan_tracking import instalments_due, record_breaches
     from debtordesk.services.promises import promises_to_watch, record_broken_promises
+    from debtordesk.services.settlements import complete_paid_settlements
 
-    with db.transaction() as s:  # plans and promises broken since the last look are recorded (once) first
-        breaches = record_breaches(s, today)
+    with db.transaction() as s:  # plans and promises broken since the last look are recorded (once) first,
+        breaches = record_breaches(s, today)  # and settlements paid since are completed
         broken_promises = record_broken_promises(s, today)
+        complete_paid_settlements(s, today)
     with db.session() as s:
         if report is None:
             report = aging_report(s, today)
