@@ -12,6 +12,7 @@ from functools import cache
 
 from babel import Locale, UnknownLocaleError
 
+from debtordesk.domain.discounts import check_terms
 from debtordesk.domain.interest import REGIMES as INTEREST_REGIMES
 from debtordesk.domain.money import MoneyError, parse_amount
 from debtordesk.domain.problems import FieldErrors
@@ -27,7 +28,8 @@ LABELS = {"ref": "Reference", "name": "Name", "contact_person": "Contact person"
           "postcode": "Postcode", "city": "City", "country": "Country", "language": "Language",
           "kind": "Kind", "terms_days": "Payment terms", "credit_limit": "Credit limit", "notes": "Notes",
           "late_payment_regime": "Late-payment interest", "contract_rate": "Contract rate",
-          "owner": "Account owner"}
+          "owner": "Account owner", "discount_percent": "Early-payment discount",
+          "discount_days": "if paid within"}
 
 
 @dataclass
@@ -59,7 +61,8 @@ def check_customer(raw: dict[str, str], currency: str) -> CheckedCustomer:
     """Check typed values; `credit_limit` is read in `currency` (the company's base currency)."""
     out = CheckedCustomer()
     text = {k: (raw.get(k) or "").strip() for k in (*LIMITS, "country", "language", "kind", "terms_days",
-                                                    "credit_limit", "late_payment_regime", "contract_rate")}
+                                                    "credit_limit", "late_payment_regime", "contract_rate",
+                                                    "discount_percent", "discount_days")}
     for key, limit in LIMITS.items():
         if len(text[key]) > limit:
             out.errors[key] = f"at most {limit} characters are allowed here (this has {len(text[key])})"
@@ -97,6 +100,9 @@ def check_customer(raw: dict[str, str], currency: str) -> CheckedCustomer:
                 out.errors["credit_limit"] = "a credit limit cannot be negative (leave it empty for no limit)"
             out.values["credit_limit_minor"] = limit
     _check_interest(text, out)
+    percent, days, errors = check_terms(text["discount_percent"], text["discount_days"])
+    out.values["discount_percent"], out.values["discount_days"] = percent, days
+    out.errors.update(errors)
     return out
 
 

@@ -19,6 +19,8 @@ LABELS: dict[str, dict[str, str]] = {
         "payment": "Payment", "credit_note": "Credit note", "write_off": "Written off",
         "discount": "Early-payment discount",
         "disputed_note": "{amount} of invoice {number} is in dispute and is not claimed in this letter.",
+        "discount_offer": "Early-payment discount: pay {amount} instead of {full} by {date} and take the "
+                          "{percent}% discount on invoice {number}.",
         "aging_title": "Age of the balance", "current": "Not yet due",
         "company_no": "Company no.", "vat_no": "VAT no.", "phone": "Phone", "email": "E-mail",
         "vat": "VAT", "tel": "Tel.",
@@ -50,6 +52,8 @@ LABELS: dict[str, dict[str, str]] = {
         "discount": "Skonto",
         "disputed_note": "{amount} der Rechnung {number} sind strittig und werden mit diesem Schreiben nicht "
                          "gefordert.",
+        "discount_offer": "Skonto: Bei Zahlung von {amount} statt {full} bis zum {date} ziehen Sie {percent} % "
+                          "Skonto von der Rechnung {number} ab.",
         "aging_title": "Altersstruktur des Saldos", "current": "Noch nicht fällig",
         "company_no": "Handelsregister", "vat_no": "USt-IdNr.", "phone": "Telefon", "email": "E-Mail",
         "vat": "USt-IdNr.", "tel": "Tel.",

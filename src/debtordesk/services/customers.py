@@ -24,7 +24,7 @@ from debtordesk.services.lists import Sort, get_or_gone, like_pattern, nominal, 
 
 FORM_FIELDS = ("ref", "name", "contact_person", "email", "phone", "address_line1", "address_line2",
                "postcode", "city", "country", "language", "kind", "terms_days", "credit_limit", "notes", "owner",
-               "late_payment_regime", "contract_rate")
+               "late_payment_regime", "contract_rate", "discount_percent", "discount_days")
 
 
 @dataclass(frozen=True)

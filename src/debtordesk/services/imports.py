@@ -168,13 +168,14 @@ def _customers(session: Session, rows: list[_Row], problems: list[Problem]) -> i
 
 
 def _customer_lookup(session: Session) -> dict:
-    """ref -> (id, terms_days) rows, without loading whole customer records."""
-    return {r.ref: r for r in session.execute(select(Customer.ref, Customer.id, Customer.terms_days))}
+    """ref -> (id, terms_days, discount terms) rows, without loading whole customer records."""
+    return {r.ref: r for r in session.execute(select(Customer.ref, Customer.id, Customer.terms_days,
+                                                     Customer.discount_percent, Customer.discount_days))}
 
 
 _INSERT_CHUNK = 10_000
 _INVOICE_COLUMNS = ("number", "customer_id", "issue_date", "due_date", "amount_minor", "open_minor", "currency",
-                    "description", "disputed", "created_at", "version")
+                    "description", "disputed", "created_at", "version", "discount_percent", "discount_days")
 
 
 def _in_file(session: Session, key, rows: list[_Row], column: str, *wanted) -> list:
@@ -239,7 +240,8 @@ def _invoices(session: Session, rows: list[_Row], problems: list[Problem]) -> in
         if customer is not None and issue and due and amount and currency:
             # open_minor = amount: nothing is allocated yet
             new.append((number, customer.id, issue, due, amount, amount, currency,
-                        row.text("description", max_len=2000), False, created, 1))
+                        row.text("description", max_len=2000), False, created, 1,
+                        customer.discount_percent or "", customer.discount_days or 0))
     if not problems:
         table = insert(Invoice.__table__)
         for start in range(0, len(new), _INSERT_CHUNK):  # tuples held, dicts only for a chunk at a time

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from debtordesk.db.ledger import refresh_open
 from debtordesk.db.models import Allocation, Customer, Invoice
 from debtordesk.domain.dates import DateError, parse_iso_date
+from debtordesk.domain.discounts import check_terms
 from debtordesk.domain.money import MoneyError, check_currency, format_plain, parse_amount
 from debtordesk.domain.problems import FieldErrors, UserError, sentence
 from debtordesk.services.company import base_currency
@@ -18,7 +19,8 @@ from debtordesk.services.lists import Sort, contains, get_or_gone, nominal, wind
 
 STATUSES = ("all", "open", "overdue", "part_paid", "paid")
 STATUS_LABELS = {"open": "Open", "overdue": "Overdue", "part_paid": "Part-paid", "paid": "Paid"}
-FORM_FIELDS = ("number", "customer_id", "issue_date", "due_date", "amount", "currency", "description")
+FORM_FIELDS = ("number", "customer_id", "issue_date", "due_date", "amount", "currency", "description",
+               "discount_percent", "discount_days")
 
 
 @dataclass(frozen=True)
@@ -145,10 +147,19 @@ def blank_invoice(session: Session, customer_id: int | None, today: date) -> Inv
     values.update(issue_date=today.isoformat(), currency=base_currency(session))
     if customer_id is not None:
         values["customer_id"] = str(customer_id)
-        terms = session.scalar(select(Customer.terms_days).where(Customer.id == customer_id))
-        values["due_date"] = (today + timedelta(days=terms or 0)).isoformat()
+        values.update(customer_terms(session, customer_id, today))
     values["number"] = next_number(session, today)
     return InvoiceForm(values)
+
+
+def customer_terms(session: Session, customer_id: int, issued: date) -> dict[str, str]:
+    """The form values a new invoice takes from its customer: due date and early-payment discount."""
+    c = session.execute(select(Customer.terms_days, Customer.discount_percent, Customer.discount_days)
+                        .where(Customer.id == customer_id)).first()
+    if c is None:
+        return {}
+    return {"due_date": (issued + timedelta(days=c.terms_days or 0)).isoformat(),
+            "discount_percent": c.discount_percent or "", "discount_days": str(c.discount_days or "")}
 
 
 def next_number(session: Session, today: date) -> str:
@@ -170,6 +181,7 @@ def read_invoice(session: Session, invoice_id: int) -> InvoiceForm:
         "number": inv.number, "customer_id": str(inv.customer_id), "issue_date": inv.issue_date.isoformat(),
         "due_date": inv.due_date.isoformat(), "amount": format_plain(inv.amount_minor, inv.currency),
         "currency": inv.currency, "description": inv.description,
+        "discount_percent": inv.discount_percent, "discount_days": str(inv.discount_days or ""),
     }
     return InvoiceForm(values, inv.id, inv.version, inv.amount_minor - inv.open_minor)
 
@@ -221,6 +233,8 @@ def save_invoice(session: Session, form: InvoiceForm) -> Invoice:
                 errors["amount"] = "The amount must be more than zero."
     if len(v["description"]) > 2000:
         errors["description"] = "The description may have at most 2000 characters."
+    percent, within, discount_errors = check_terms(v["discount_percent"], v["discount_days"])
+    errors.update({k: sentence(m) for k, m in discount_errors.items()})
     paid = _paid(session, form.id) if form.id is not None else 0
     if existing is not None and paid:
         if amount is not None and amount < paid:
@@ -236,6 +250,7 @@ def save_invoice(session: Session, form: InvoiceForm) -> Invoice:
     inv.number, inv.customer_id, inv.currency = v["number"], customer.id, currency
     inv.issue_date, inv.due_date, inv.amount_minor = dates["issue_date"], dates["due_date"], amount
     inv.description = v["description"]
+    inv.discount_percent, inv.discount_days = percent, within
     inv.open_minor = amount - paid
     if existing is None:
         session.add(inv)

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from debtordesk.db.ledger import refresh_open
 from debtordesk.db.models import Allocation, Customer, Invoice, Payment
 from debtordesk.domain.allocation import AllocationPlan, OpenItem, allocate, allocate_to_named
+from debtordesk.domain.discounts import available
 from debtordesk.domain.money import check_currency, format_plain
 from debtordesk.domain.problems import UserError
+from debtordesk.services.adjustments import reduce_invoice
 from debtordesk.services.company import base_currency
 from debtordesk.services.lists import Sort, contains, nominal, window
 from debtordesk.services.plan_tracking import plan_invoice_order
@@ -70,6 +72,26 @@ def invoice_open_minor(session: Session, invoice_id: int, exclude_payment: int |
     return int(amount) - paid
 
 
+def discount_match(session: Session, customer_id: int, pay_date: date, amount_minor: int, currency: str,
+                   invoice_id: int | None = None) -> tuple[OpenItem, int] | None:
+    """The invoice this payment settles with its early-payment discount, and the discount: the oldest
+    unpaid invoice (or the one named) whose discount is still available on the day and whose amount
+    less the discount is exactly the payment."""
+    q = (select(Invoice.id, Invoice.number, Invoice.issue_date, Invoice.due_date, Invoice.amount_minor,
+                Invoice.open_minor, Invoice.discount_percent, Invoice.discount_days)
+         .where(Invoice.customer_id == customer_id, Invoice.currency == currency, Invoice.discount_percent != "",
+                Invoice.open_minor > 0, Invoice.open_minor == Invoice.amount_minor, Invoice.issue_date <= pay_date,
+                Invoice.amount_minor > amount_minor)
+         .order_by(Invoice.due_date, Invoice.number, Invoice.id))
+    if invoice_id is not None:
+        q = q.where(Invoice.id == invoice_id)
+    for r in session.execute(q):
+        off = available(r.discount_percent, r.discount_days, r.issue_date, pay_date, r.amount_minor, r.open_minor)
+        if off and r.amount_minor - off == amount_minor:
+            return OpenItem(r.id, r.number, r.due_date, int(r.open_minor)), off
+    return None
+
+
 def propose_allocation(
     session: Session,
     customer_id: int,
@@ -78,7 +100,11 @@ def propose_allocation(
     currency: str,
     invoice_id: int | None = None,
 ) -> AllocationPlan:
-    """What the allocation rules would do with this payment (nothing is written)."""
+    """What the allocation rules would do with this payment (nothing is written). A payment that takes
+    an early-payment discount pays that invoice (the discount settles the rest when it is recorded)."""
+    match = discount_match(session, customer_id, pay_date, amount_minor, currency, invoice_id)
+    if match is not None:
+        return allocate_to_named(amount_minor, match[0])
     if invoice_id is not None:
         inv = session.get(Invoice, invoice_id)
         _check_invoice_fits(inv, customer_id, currency)
@@ -114,13 +140,16 @@ def record_payment(
     method: str = "",
     invoice_id: int | None = None,
 ) -> Payment:
-    """Record a payment and allocate it by the rules; the rest is unapplied credit."""
+    """Record a payment and allocate it by the rules; the rest is unapplied credit. A payment of an
+    invoice less its early-payment discount, inside the discount's window, settles the invoice: the
+    discount is recorded beside it."""
     if amount_minor <= 0:
         raise PaymentError("a payment amount must be more than zero")
     currency = check_currency(currency)
     if session.get(Customer, customer_id) is None:
         raise PaymentError("the customer does not exist")
     plan = propose_allocation(session, customer_id, pay_date, amount_minor, currency, invoice_id)
+    match = discount_match(session, customer_id, pay_date, amount_minor, currency, invoice_id)
     payment = Payment(
         customer_id=customer_id,
         date=pay_date,
@@ -134,6 +163,12 @@ def record_payment(
     session.add(payment)
     session.flush()
     refresh_open(session, invoice_ids=[i for i, _ in plan.lines], payment_ids=[payment.id])
+    if match is not None:
+        item, off = match
+        inv = session.get(Invoice, item.invoice_id)
+        reduce_invoice(session, item.invoice_id, "discount", off, pay_date,
+                       f"{inv.discount_percent}% early-payment discount, paid within {inv.discount_days} days",
+                       log=False)
     complete_paid_settlements(session, pay_date, customer_id=customer_id)
     return payment
 

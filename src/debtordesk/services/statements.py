@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from debtordesk.db.models import Customer, Invoice, Payment
 from debtordesk.domain.aging import bucket_index, bucket_labels
+from debtordesk.domain.discounts import available, last_day
 from debtordesk.domain.money import format_money
 from debtordesk.domain.problems import UserError
 from debtordesk.letters import model
@@ -32,6 +33,15 @@ class Entry:
     balance_minor: int
 
 
+@dataclass(frozen=True)
+class DiscountOffer:
+    number: str
+    percent: str
+    amount_minor: int  # the invoice in full
+    pay_minor: int  # what settles it with the discount
+    last_day: date
+
+
 @dataclass
 class Statement:
     customer_id: int
@@ -42,6 +52,7 @@ class Statement:
     entries: list[Entry] = field(default_factory=list)
     aging: list[int] = field(default_factory=list)  # not yet due, then one per overdue bucket
     open_count: int = 0  # invoices with something left to pay
+    discounts: list[DiscountOffer] = field(default_factory=list)  # still available on the end date
 
     @property
     def closing_minor(self) -> int:
@@ -89,7 +100,31 @@ def statement(session: Session, customer_id: int, currency: str, end: date, star
         aging[bucket_index(days, LIMITS)] += int(open_minor)
         out.open_count += 1
     out.aging = aging
+    out.discounts = discount_offers(session, customer_id, currency, end)
     return out
+
+
+def discount_offers(session: Session, customer_id: int, currency: str, on: date) -> list[DiscountOffer]:
+    """The early-payment discounts the customer may still take on `on`, by last day."""
+    rows = session.execute(select(Invoice.number, Invoice.issue_date, Invoice.amount_minor, Invoice.open_minor,
+                                  Invoice.discount_percent, Invoice.discount_days)
+                           .where(Invoice.customer_id == customer_id, Invoice.currency == currency,
+                                  Invoice.discount_percent != "", Invoice.open_minor > 0, Invoice.issue_date <= on))
+    out = []
+    for r in rows:
+        off = available(r.discount_percent, r.discount_days, r.issue_date, on, r.amount_minor, r.open_minor)
+        if off:
+            out.append(DiscountOffer(r.number, r.discount_percent, r.amount_minor, r.amount_minor - off,
+                                     last_day(r.issue_date, r.discount_days)))
+    return sorted(out, key=lambda d: (d.last_day, d.number))
+
+
+def discount_lines(offers: list[DiscountOffer], currency: str, lang: str) -> tuple[str, ...]:
+    """One sentence per discount still available, in the letter's language."""
+    words, loc = labels(lang), locale_of(lang)
+    return tuple(words["discount_offer"].format(
+        amount=format_money(o.pay_minor, currency, loc), date=day(o.last_day, lang),
+        full=format_money(o.amount_minor, currency, loc), percent=o.percent, number=o.number) for o in offers)
 
 
 def statement_letter(st: Statement, customer: Customer, kit: Kit, *, cover: bool = True) -> model.Letter:
@@ -115,6 +150,7 @@ def statement_letter(st: Statement, customer: Customer, kit: Kit, *, cover: bool
         values.update(total=format_money(st.closing_minor, st.currency, loc), open_total=format_money(
             sum(st.aging), st.currency, loc), invoice_count=st.open_count)
         subject, body, closing = fill(kit.words("statement", lang), values)
+        body = tuple(body) + discount_lines(st.discounts, st.currency, lang)
     return model.Letter(
         letterhead=kit.letterhead(lang), recipient=recipient(customer, kit.home_country, lang),
         place_date=day(st.end, lang), reference_lines=((words["customer_no"], customer.ref),),

@@ -85,6 +85,14 @@ class CustomerDialog(QDialog):
         rate = QLineEdit(v["contract_rate"], self)
         rate.setPlaceholderText("% a year, only for a contract rate")
         self.inputs["contract_rate"] = right.add("contract_rate", LABELS["contract_rate"], rate)
+        discount = QLineEdit(v.get("discount_percent", ""), self)
+        discount.setPlaceholderText("none, or e.g. 2 (%)")
+        self.inputs["discount_percent"] = right.add(
+            "discount_percent", f"{LABELS['discount_percent']} (%)", discount,
+            "Offered on new invoices: this percentage off when paid within the days below.")
+        window = QLineEdit(v.get("discount_days", ""), self)
+        window.setPlaceholderText("days after the invoice date, e.g. 10")
+        self.inputs["discount_days"] = right.add("discount_days", f"{LABELS['discount_days']} (days)", window)
         owner = QLineEdit(v.get("owner", ""), self)
         owner.setPlaceholderText("nobody in particular")
         self.inputs["owner"] = right.add("owner", LABELS["owner"], owner,

@@ -91,6 +91,12 @@ class InvoiceDialog(QDialog):
         self.currency.setEditable(True)
         self.currency.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.currency.addItems(currencies)
+        self.discount = self.form.add("discount_percent", "Early-payment dis&count (%)", QLineEdit(self),
+                                      "Taken off when paid within the days below; empty for none.")
+        self.discount.setPlaceholderText("none, or e.g. 2")
+        self.discount_days = self.form.add("discount_days", "…if paid &within (days)", QLineEdit(self),
+                                           "Days after the issue date.")
+        self.discount_days.setPlaceholderText("e.g. 10")
         self.description = self.form.add("description", "D&escription", QPlainTextEdit(self))
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(self.description.fontMetrics().lineSpacing() * 4 + 12)
@@ -128,6 +134,8 @@ class InvoiceDialog(QDialog):
         self.amount.setText(values["amount"])
         self.currency.setCurrentText(values["currency"])
         self.description.setPlainText(values["description"])
+        self.discount.setText(values.get("discount_percent", ""))
+        self.discount_days.setText(values.get("discount_days", ""))
         paid = self.record.paid_minor
         if paid:
             shown = money(paid, values["currency"])
@@ -152,6 +160,8 @@ class InvoiceDialog(QDialog):
             "amount": self.amount.text(),
             "currency": self.currency.currentText().strip().upper(),
             "description": self.description.toPlainText(),
+            "discount_percent": self.discount.text(),
+            "discount_days": self.discount_days.text(),
         }
 
     # --- the due date follows the terms ----------------------------------------------------------
@@ -161,9 +171,14 @@ class InvoiceDialog(QDialog):
             return
         with self.db.session() as s:
             try:
-                self._terms = int(read_form(s, customer_id).values["terms_days"] or 0)
+                chosen = read_form(s, customer_id).values
             except UserError:
                 self._terms = None
+            else:
+                self._terms = int(chosen["terms_days"] or 0)
+                if self.record.id is None:  # a new invoice offers the customer's discount terms
+                    self.discount.setText(chosen.get("discount_percent", ""))
+                    self.discount_days.setText(chosen.get("discount_days", ""))
         self._follow_terms()
 
     def _follow_terms(self) -> None:
