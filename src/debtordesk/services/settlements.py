@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from debtordesk.config import current_user
@@ -214,6 +214,14 @@ def settlement_states(session: Session, as_of: date, customer_id: int | None = N
         out.append(SettlementState(s.id, s.customer_id, s.currency, s.offered_on, s.amount_minor, s.balance_minor,
                                    s.deadline, status, received, s.decided_on, s.reason, s.note, s.written_off_minor))
     return out
+
+
+def account_settlements(session: Session, customer_id: int, currency: str,
+                        as_of: date) -> tuple[int, list[SettlementState]]:
+    """What the customer owes in `currency` now, and its offers (newest first) as of the date."""
+    owed = session.scalar(select(func.coalesce(func.sum(Invoice.open_minor), 0)).where(
+        Invoice.customer_id == customer_id, Invoice.currency == currency))
+    return int(owed or 0), [x for x in settlement_states(session, as_of, customer_id) if x.currency == currency]
 
 
 def settlement_pauses(session: Session, as_of: date) -> dict[tuple[int, str], str]:

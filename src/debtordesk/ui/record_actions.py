@@ -21,6 +21,7 @@ class RecordActions(QObject):
         customers.record_payment.connect(self.record_payment)
         customers.new_plan.connect(self.new_plan)
         customers.detail.hand_over.connect(self.hand_over)
+        customers.detail.settle.connect(self.settle)
         customers.detail.recall_handover.connect(self.recall_handover)
         customers.detail.evidence_pack.connect(self.evidence_pack)
         window.dunning_view.plan_requested.connect(self.new_plan)
@@ -97,6 +98,14 @@ class RecordActions(QObject):
         self.window.statusBar().showMessage("Handed over: reminders stop for those invoices.", 5000)
         self.window.refresh()
         return dialog.handover_id
+
+    def settle(self, customer_id: int) -> None:
+        from debtordesk.ui.dialogs.settlement import SettlementDialog
+
+        dialog = SettlementDialog(self.window.db, customer_id, self.window.today, self.window)
+        dialog.exec()
+        if dialog.changed:
+            self.window.refresh()
 
     def recall_handover(self, customer_id: int) -> None:
         from debtordesk.ui.dialogs.handover import RecallDialog

@@ -146,6 +146,7 @@ class CustomerDetail(QWidget):
     hand_over = Signal(int)  # to a collection agency or a solicitor
     recall_handover = Signal(int)
     evidence_pack = Signal(int)
+    settle = Signal(int)  # a settlement offer: record, accept or reject
 
     def __init__(self, db: Database, today: date, parent=None):
         super().__init__(parent)
@@ -188,7 +189,10 @@ class CustomerDetail(QWidget):
         self.evidence_button = QPushButton("Evidence pack…", self)
         self.evidence_button.setToolTip("One ZIP file: a summary PDF, the invoices as CSV and every letter sent "
                                         "exactly as stored, with their SHA-256 fingerprints")
-        for b in (self.handover_button, self.recall_button, self.evidence_button):
+        self.settle_button = QPushButton("Settlement…", self)
+        self.settle_button.setToolTip("Record an offer to settle for less, then accept or reject it; once the "
+                                      "agreed amount is paid the rest is written off")
+        for b in (self.settle_button, self.handover_button, self.recall_button, self.evidence_button):
             collect.addWidget(b)
         collect.addStretch(1)
         layout.addLayout(collect)
@@ -211,6 +215,7 @@ class CustomerDetail(QWidget):
         self.handover_button.clicked.connect(lambda: self.row and self.hand_over.emit(self.row.id))
         self.recall_button.clicked.connect(lambda: self.row and self.recall_handover.emit(self.row.id))
         self.evidence_button.clicked.connect(lambda: self.row and self.evidence_pack.emit(self.row.id))
+        self.settle_button.clicked.connect(lambda: self.row and self.settle.emit(self.row.id))
         self.show_customer(None)
 
     def add_tab(self, name: str, factory: Callable[[int], QWidget], at: int) -> None:
@@ -251,6 +256,7 @@ class CustomerDetail(QWidget):
         self.handed_over = row is not None and any(h.active for h in handovers)
         self.handover_button.setEnabled(row is not None)
         self.evidence_button.setEnabled(row is not None)
+        self.settle_button.setEnabled(row is not None)
         self.recall_button.setEnabled(self.handed_over)
         if row is None:
             self.title.setText("No customer selected")
