@@ -174,19 +174,15 @@ def test_the_compact_list_is_fixed_to_one_customer(qtbot, ledger):
 # --- actions ---------------------------------------------------------------------------------
 
 
-def test_mark_disputed_toggles_and_the_button_follows_the_selection(view, ledger, qtbot):
+def test_the_dispute_button_follows_the_selection(view):
+    # the dialogs behind it are driven in test_dispute_dialogs.py
     view.table.selectRow(row_of(view, "INV-003"))
-    assert plain(view.dispute_button) == "Mark disputed"
-    with qtbot.waitSignal(view.changed):  # the other screens read again
-        qtbot.mouseClick(view.dispute_button, Qt.MouseButton.LeftButton)
-    assert view.current().number == "INV-003"  # the selection stays
-    assert view.visible_texts(STATUS)[row_of(view, "INV-003")] == "Open · Disputed"
-    assert plain(view.dispute_button) == "Clear dispute"
-    with ledger.session() as s:
-        assert s.scalar(select(Invoice.disputed).where(Invoice.number == "INV-003")) is True
-    qtbot.mouseClick(view.dispute_button, Qt.MouseButton.LeftButton)
-    assert view.visible_texts(STATUS)[row_of(view, "INV-003")] == "Open"
-    assert plain(view.dispute_button) == "Mark disputed"
+    assert plain(view.dispute_button) == "Dispute…"
+    view.table.selectRow(row_of(view, "INV-004"))  # disputed
+    assert plain(view.dispute_button) == "Resolve dispute…"
+    view.table.selectRow(row_of(view, "INV-002"))  # paid: disputable, but nothing left to credit or write off
+    assert plain(view.dispute_button) == "Dispute…" and view.dispute_button.isEnabled()
+    assert not view.more_button.isEnabled()
 
 
 def test_open_customer_and_record_payment_say_which(view, qtbot):

@@ -21,7 +21,7 @@ from debtordesk.letters.labels import labels, locale_of
 from debtordesk.letters.layout import render_pdf
 from debtordesk.services.correspondence import Kit, base_context, day, fill, legal_text, percent, recipient, short_day
 from debtordesk.services.dunning import Proposal, dunning_run
-from debtordesk.services.statements import statement, statement_letter
+from debtordesk.services.statements import discount_lines, discount_offers, statement, statement_letter
 
 
 def reference(p: Proposal, as_of: date) -> str:
@@ -44,6 +44,9 @@ def context(p: Proposal, customer: Customer, kit: Kit, as_of: date) -> dict:
         "regime": legal_text(p.regime, lang), "invoice_count": len(p.lines),
         "oldest_due": day(oldest, lang), "days_overdue": p.days_overdue,
         "previous_letter": day(p.previous.sent_on, lang) if p.previous else "",
+        # early-payment discounts still open to the customer (on invoices not yet due, as a rule)
+        "discount_note": " ".join(discount_lines(discount_offers(kit.session, customer.id, p.currency, as_of),
+                                                 p.currency, lang)),
     })
     return values
 

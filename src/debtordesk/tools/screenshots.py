@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         db, _ = open_or_create(str(Path(tmp) / "demo.sqlite3"), args.today)
         _demo_plans(db, args.today)
         _demo_collections(db, args.today)
+        chosen = _demo_adjustments(db, args.today)
         window = MainWindow(db, today=args.today)
         window.resize(1280, 720)
         window.show()
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             target = args.out / f"settings-{tabs.tabText(i).lower().replace(' ', '-')}.png"
             window.grab().save(str(target))
             print(target)
-        for target in _dialogs(window, args.out):
+        for target in _dialogs(window, args.out, chosen):
             print(target)
         window.close()
         db.dispose()
@@ -147,12 +148,57 @@ def _demo_collections(db, today: date) -> None:
                        grace_days=2, who="demo")
 
 
-def _dialogs(window, out: Path):
-    """The customer, invoice and payment forms and the plan builder, filled from the demo data (never run
-    modally)."""
+def _demo_adjustments(db, today: date) -> dict[str, int]:
+    """Write-offs this year for the Write-offs screen (one of them part of an invoice), and an invoice
+    disputed a second time (the first withdrawn) for the dialog resolving it. Returns the invoices the
+    dispute, resolve and write-off dialogs are shown for."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from debtordesk.db.models import Invoice, PlanInvoice
+    from debtordesk.services.adjustments import write_off
+    from debtordesk.services.disputes import open_dispute, resolve_dispute
+
+    reasons = ["Customer went into liquidation; the liquidator expects no dividend for unsecured creditors",
+               "Small balance left after the final payment, not worth chasing",
+               "Company dissolved (struck off the register)",
+               "Customer emigrated; no forwarding address"]
+    start = date(today.year, 1, 1)
+    with db.transaction() as s:
+        planned = select(PlanInvoice.invoice_id)
+        candidates = s.scalars(select(Invoice).where(Invoice.open_minor > 0, Invoice.disputed.is_(False),
+                                                     Invoice.id.not_in(planned))
+                               .order_by(Invoice.due_date, Invoice.id)).all()
+        seen: set[int] = set()
+        done = 0
+        for inv in candidates:
+            if done == len(reasons) or inv.customer_id in seen:
+                continue
+            seen.add(inv.customer_id)
+            on = max(start, inv.issue_date, today - timedelta(days=12 + 23 * (len(reasons) - done)))
+            part = inv.open_minor // 4 if done == 1 else None
+            write_off(s, inv.id, on, reasons[done], part, who="demo")
+            done += 1
+        left = [inv for inv in candidates if inv.customer_id not in seen and inv.open_minor > 0]
+        resolve, dispute = left[0], left[1]
+        first = open_dispute(s, resolve.id, "Says the goods were delivered a week late", resolve.due_date,
+                             who="Priya")
+        resolve_dispute(s, first.id, "withdrawn", resolve.due_date + timedelta(days=3),
+                        note="They found the signed delivery note", who="Priya")
+        open_dispute(s, resolve.id, "Two of the six doors were the wrong size; returned",
+                     min(today, resolve.due_date + timedelta(days=9)), resolve.open_minor // 2, who="Sam")
+        return {"dispute": dispute.id, "resolve": resolve.id, "write_off": left[2].id}
+
+
+def _dialogs(window, out: Path, chosen: dict[str, int]):
+    """The customer, invoice and payment forms, the plan builder and the dispute, resolve, credit note and
+    write-off dialogs, filled from the demo data (never run modally)."""
     from PySide6.QtWidgets import QApplication
 
     from debtordesk.ui.dialogs.customer import CustomerDialog
+    from debtordesk.ui.dialogs.disputes import DisputeDialog, ResolveDisputeDialog
+    from debtordesk.ui.dialogs.disputes_credits import CreditNoteDialog, WriteOffDialog
     from debtordesk.ui.dialogs.invoice import InvoiceDialog
     from debtordesk.ui.dialogs.payment import PaymentDialog
     from debtordesk.ui.dialogs.plan_builder import PlanBuilderDialog
@@ -165,7 +211,26 @@ def _dialogs(window, out: Path):
         "invoice-dialog.png": InvoiceDialog(window.db, window.today, invoice_id=invoice.id, parent=window),
         "payment-dialog.png": PaymentDialog(window.db, window.today, customer.id, parent=window),
         "plan-builder.png": PlanBuilderDialog(window.db, customer.id, window, today=window.today),
+        "dispute-dialog.png": DisputeDialog(window.db, window.today, chosen["dispute"], window),
+        "resolve-dispute-dialog.png": ResolveDisputeDialog(window.db, window.today, chosen["resolve"], window),
+        "credit-note-dialog.png": CreditNoteDialog(window.db, window.today, chosen["write_off"], window),
+        "write-off-dialog.png": WriteOffDialog(window.db, window.today, chosen["write_off"], window),
     }
+    disputing = shots["dispute-dialog.png"]
+    disputing.part.setChecked(True)
+    disputing.amount.setText("250.00")
+    disputing.reason.setPlainText("Says the fitting took two days, not the three invoiced")
+    disputing.update_outcome()
+    resolving = shots["resolve-dispute-dialog.png"]
+    resolving.choose("split")
+    resolving.amount.setText("100.00")
+    resolving.note.setPlainText("Agreed on the phone: we credit the doors, they pay the fitting")
+    resolving.update_outcome()
+    crediting = shots["credit-note-dialog.png"]
+    crediting.amount.setText("45.00")
+    crediting.reason.setPlainText("Two hinges returned unused")
+    crediting.update_outcome()
+    shots["write-off-dialog.png"].reason.setPlainText("Customer went into administration; nothing expected")
     shots["payment-dialog.png"].amount.setText("1000.00")
     builder = shots["plan-builder.png"]
     builder.resize(1100, 640)

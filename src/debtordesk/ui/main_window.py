@@ -32,11 +32,12 @@ from debtordesk.ui.views.payments import PaymentsView
 from debtordesk.ui.views.plans import PlansView
 from debtordesk.ui.views.settings import SettingsView
 from debtordesk.ui.views.today import TodayView
+from debtordesk.ui.views.write_offs import WriteOffsView
 from debtordesk.ui.workers import TaskRunner
 
 # (sidebar name, what the page will hold) for screens that are still to come
 COMING: dict[str, str] = {}
-PAGES = ["Today", "Customers", "Invoices", "Payments", "Aging", "Dunning", "Payment plans", "Settings"]
+PAGES = ["Today", "Customers", "Invoices", "Payments", "Aging", "Write-offs", "Dunning", "Payment plans", "Settings"]
 
 
 class MainWindow(QMainWindow):
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.plans_view = PlansView(db, today, self.tasks, self)
         self.plans_view.customer_requested.connect(self.show_customer)
         self.plans_view.changed.connect(self.refresh)
+        self.write_offs_view = WriteOffsView(db, today, self.tasks, self)
         self.settings_view = SettingsView(db, today, self)
         self.today_view = TodayView(db, today, self)
         self.today_view.tasks = self.tasks
@@ -75,7 +77,7 @@ class MainWindow(QMainWindow):
         self.dunning_view.letters_recorded.connect(lambda: self.refresh(skip_dunning=True))
         built = {"Aging": self.aging_view, "Customers": self.customers_view, "Invoices": self.invoices_view,
                  "Payments": self.payments_view, "Dunning": self.dunning_view, "Settings": self.settings_view,
-                 "Today": self.today_view, "Payment plans": self.plans_view}
+                 "Today": self.today_view, "Payment plans": self.plans_view, "Write-offs": self.write_offs_view}
         for name in PAGES:
             self.pages.addWidget(built.get(name) or ComingSoonView(name, COMING[name], self))
         self.sidebar.currentRowChanged.connect(self._page_changed)
@@ -202,7 +204,8 @@ class MainWindow(QMainWindow):
         """Read everything shown again (after a change, or F5)."""
         self.aging_view.latest_today = None
         self.aging_view.load(self.tasks)  # first: Today reuses its report
-        views = [self.customers_view.list, self.invoices_view, self.payments_view, self.today_view, self.plans_view]
+        views = [self.customers_view.list, self.invoices_view, self.payments_view, self.today_view, self.plans_view,
+                 self.write_offs_view]
         if not skip_dunning:
             views.append(self.dunning_view)
         for view in views:

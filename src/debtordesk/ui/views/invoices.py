@@ -10,11 +10,9 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QMessageBox, QPushButton, QToolButton
+from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton
 
 from debtordesk.db.engine import Database
-from debtordesk.domain.problems import UserError
-from debtordesk.services.disputes import mark_disputed
 from debtordesk.services.invoices import (
     STATUS_LABELS,
     InvoiceQuery,
@@ -24,6 +22,8 @@ from debtordesk.services.invoices import (
     list_invoices,
 )
 from debtordesk.services.lists import Sort
+from debtordesk.ui.dialogs.disputes import DisputeDialog, InvoiceChangeDialog, ResolveDisputeDialog, run_invoice_dialog
+from debtordesk.ui.dialogs.disputes_credits import CreditNoteDialog, WriteOffDialog
 from debtordesk.ui.dialogs.invoice import DATE_FORMAT, edit_invoice
 from debtordesk.ui.formatting import day, money
 from debtordesk.ui.models.paged import Column
@@ -110,7 +110,7 @@ class OptionalDateEdit(QDateEdit):
 class InvoicesView(ListView):
     open_customer = Signal(int)  # customer id
     record_payment = Signal(int, int)  # customer id, invoice id
-    changed = Signal()  # an invoice was saved or its dispute changed here: other screens should read again
+    changed = Signal()  # an invoice was saved, disputed or reduced here: other screens should read again
 
     def __init__(self, db: Database, today: date, parent=None, customer_id: int | None = None):
         fixed = customer_id is not None
@@ -188,16 +188,24 @@ class InvoicesView(ListView):
         self.edit_button = QPushButton("&Edit…", self)
         self.edit_button.setToolTip("Change the selected invoice (double-click or Enter)")
         self.edit_button.clicked.connect(self.edit)
-        self.dispute_button = QPushButton("Mark dis&puted", self)
-        self.dispute_button.clicked.connect(self.toggle_disputed)
+        self.dispute_button = QPushButton("Dis&pute…", self)
+        self.dispute_button.clicked.connect(self.dispute)
         self.customer_button = QPushButton("Open &customer", self)
         self.customer_button.setToolTip("Show the customer of the selected invoice")
         self.customer_button.clicked.connect(self._open_customer)
         self.customer_button.setVisible(not self.fixed)
         self.payment_button = QPushButton("&Record payment…", self)
         self.payment_button.clicked.connect(self._record_payment)
+        self.more_button = QPushButton("&More", self)
+        self.more_button.setToolTip("Credit note or write-off for the selected invoice")
+        more = QMenu(self.more_button)
+        self.credit_action = more.addAction("&Credit note…")
+        self.credit_action.triggered.connect(self.give_credit_note)
+        self.write_off_action = more.addAction("&Write off…")
+        self.write_off_action.triggered.connect(self.write_off)
+        self.more_button.setMenu(more)
         for button in (self.new_button, self.edit_button, self.dispute_button, self.customer_button,
-                       self.payment_button):
+                       self.payment_button, self.more_button):
             row.addWidget(button)
         row.addStretch(1)
         self.count_label = QLabel(self)
@@ -308,14 +316,19 @@ class InvoicesView(ListView):
         for button in (self.edit_button, self.dispute_button, self.customer_button, self.payment_button):
             button.setEnabled(has)
         disputed = has and row.disputed
-        self.dispute_button.setText("Clear dis&pute" if disputed else "Mark dis&puted")
+        self.dispute_button.setText("Resolve dis&pute…" if disputed else "Dis&pute…")
         self.dispute_button.setToolTip(
-            "The customer no longer disputes the selected invoice" if disputed
-            else "Note that the customer disputes the selected invoice")
+            "Close the customer's dispute: a credit note, withdrawn, or split" if disputed
+            else "The customer disputes the selected invoice, all of it or a part")
         paid = has and row.open_minor == 0
         self.payment_button.setEnabled(has and not paid)
         self.payment_button.setToolTip("This invoice is paid in full." if paid
                                        else "Record a payment from the customer against the selected invoice")
+        for action in (self.credit_action, self.write_off_action):
+            action.setEnabled(has and not paid)
+        self.more_button.setEnabled(has and not paid)
+        self.more_button.setToolTip("Nothing is left to pay on this invoice." if paid
+                                    else "Credit note or write-off for the selected invoice")
 
     def new_record(self) -> None:
         """Add an invoice (Ctrl+N): for the customer shown, if there is one."""
@@ -347,17 +360,27 @@ class InvoicesView(ListView):
         self.select_invoice(invoice_id)
         self.changed.emit()
 
-    def toggle_disputed(self) -> None:
+    def _change(self, kind: type[InvoiceChangeDialog], enabled: bool = True) -> bool:
+        """Open the dialog for the selected invoice; after a change, read again and tell the others."""
         row = self.current()
-        if row is None:
-            return
-        try:
-            with self.db.transaction() as s:
-                mark_disputed(s, row.id, not row.disputed, self.today)
-        except UserError as exc:
-            QMessageBox.warning(self, "Invoice", str(exc))
+        if row is None or not enabled:
+            return False
+        if not run_invoice_dialog(kind, self, self.db, self.today, row.id):
+            return False
         self.refresh()
         self.changed.emit()
+        return True
+
+    def dispute(self) -> bool:
+        """Dispute the selected invoice, or resolve its dispute when it is disputed."""
+        row = self.current()
+        return self._change(ResolveDisputeDialog if row is not None and row.disputed else DisputeDialog)
+
+    def give_credit_note(self) -> bool:
+        return self._change(CreditNoteDialog, self.credit_action.isEnabled())
+
+    def write_off(self) -> bool:
+        return self._change(WriteOffDialog, self.write_off_action.isEnabled())
 
     def _open_customer(self) -> None:
         row = self.current()
