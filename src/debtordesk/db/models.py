@@ -344,7 +344,7 @@ class Letter(Base):
     lines: Mapped[list[LetterInvoice]] = relationship(back_populates="letter", cascade="all, delete-orphan")
 
     __table_args__ = (
-        CheckConstraint("kind IN ('dunning', 'statement', 'plan')", name="kind"),
+        CheckConstraint("kind IN ('dunning', 'statement', 'plan', 'notice')", name="kind"),
         Index("ix_letter_customer_sent", "customer_id", "sent_on"),
     )
 
@@ -462,6 +462,8 @@ class PlanInvoice(Base):
 # the collections tables live in their own module (import them from here)
 from debtordesk.db.models_collections import (  # noqa: E402, F401
     Dispute,
+    Factor,
+    FactorAssignment,
     Handover,
     HandoverInvoice,
     Promise,

@@ -190,3 +190,49 @@ class SettlementInvoice(Base):
         UniqueConstraint("settlement_id", "invoice_id"),
         Index("ix_settlement_invoice_invoice", "invoice_id"),
     )
+
+
+class Factor(Base):
+    """A factoring company invoices are sold (assigned) to: customers must then pay it, not us."""
+
+    __tablename__ = "factor"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(Text, default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    bank_name: Mapped[str] = mapped_column(String(200), default="")
+    iban: Mapped[str] = mapped_column(String(34), default="")
+    bic: Mapped[str] = mapped_column(String(11), default="")
+    account_number: Mapped[str] = mapped_column(String(30), default="")
+    sort_code: Mapped[str] = mapped_column(String(10), default="")
+    chases: Mapped[bool] = mapped_column(Boolean, default=False)  # the factor, not us, sends the reminders
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class FactorAssignment(Base):
+    """Invoices assigned to a factor from a date: one invoice, or (no invoice) every invoice of the
+    customer. Ended when the debts are assigned back."""
+
+    __tablename__ = "factor_assignment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    factor_id: Mapped[int] = mapped_column(ForeignKey("factor.id", ondelete="RESTRICT"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"))
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"), nullable=True)
+    assigned_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("ended_on IS NULL OR ended_on >= assigned_on", name="ended_after_assigned"),
+        Index("ix_factor_assignment_customer", "customer_id"),
+        Index("ix_factor_assignment_invoice", "invoice_id"),
+    )

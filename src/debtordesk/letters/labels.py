@@ -19,6 +19,8 @@ LABELS: dict[str, dict[str, str]] = {
         "payment": "Payment", "credit_note": "Credit note", "write_off": "Written off",
         "discount": "Early-payment discount",
         "disputed_note": "{amount} of invoice {number} is in dispute and is not claimed in this letter.",
+        "assignment_notice": "Notice of assignment: {numbers} has been assigned to {factor}. Payment discharges "
+                             "the debt only if made to {factor}: {bank}.",
         "discount_offer": "Early-payment discount: pay {amount} instead of {full} by {date} and take the "
                           "{percent}% discount on invoice {number}.",
         "aging_title": "Age of the balance", "current": "Not yet due",
@@ -52,6 +54,8 @@ LABELS: dict[str, dict[str, str]] = {
         "discount": "Skonto",
         "disputed_note": "{amount} der Rechnung {number} sind strittig und werden mit diesem Schreiben nicht "
                          "gefordert.",
+        "assignment_notice": "Abtretungsanzeige: Die Forderung {numbers} wurde an {factor} abgetreten. Mit "
+                             "befreiender Wirkung können Sie nur an {factor} zahlen: {bank}.",
         "discount_offer": "Skonto: Bei Zahlung von {amount} statt {full} bis zum {date} ziehen Sie {percent} % "
                           "Skonto von der Rechnung {number} ab.",
         "aging_title": "Altersstruktur des Saldos", "current": "Noch nicht fällig",

@@ -117,8 +117,9 @@ class Kit:
         return ""
 
     def payment_block(self, language: str, amount_minor: int, currency: str, reference: str,
-                      amount_label: str = "") -> PaymentBlock | None:
-        c, words = self.company, labels(language)
+                      amount_label: str = "", payee=None) -> PaymentBlock | None:
+        """How to pay: into our account, or `payee`'s (a factor's: name and the same bank fields)."""
+        c, words = payee or self.company, labels(language)
         rows = [(words["payee"], c.name)] if c.name else []
         if c.bank_name:
             rows.append((words["bank"], c.bank_name))

@@ -40,6 +40,7 @@ from debtordesk.domain.interest import InterestResult, effective_regime, late_pa
 from debtordesk.domain.money import format_money, minor_digits, parse_amount, round_half_up
 from debtordesk.domain.problems import FieldErrors, UserError
 from debtordesk.domain.progress import Cancelled, Progress, Report, ShouldCancel
+from debtordesk.services.factoring import with_factoring
 from debtordesk.services.plan_tracking import DunningEffect, dunning_effects
 from debtordesk.services.promises import dunning_pauses
 from debtordesk.services.rates import rate_tables
@@ -269,7 +270,8 @@ def dunning_run(session: Session, as_of: date, *, customer_ids: Sequence[int] | 
     last = _last_letters(session, cids)
     from debtordesk.services.handover import with_handovers  # it builds on this module
 
-    plans = with_handovers(session, as_of, dunning_effects(session, as_of))  # both take invoices out
+    # plans being kept, hand-overs and a chasing factor's invoices are all taken out
+    plans = with_factoring(session, as_of, with_handovers(session, as_of, dunning_effects(session, as_of)))
     pauses = {**settlement_pauses(session, as_of), **dunning_pauses(session, as_of)}
     decisions: list[Decision] = []
     total = len(items)

@@ -21,6 +21,7 @@ from debtordesk.letters.labels import labels, locale_of
 from debtordesk.letters.layout import render_pdf
 from debtordesk.services.correspondence import Kit, base_context, day, fill, legal_text, percent, recipient, short_day
 from debtordesk.services.dunning import Proposal, dunning_run
+from debtordesk.services.factoring import assigned_invoices, notice_lines, sole_factor
 from debtordesk.services.statements import discount_lines, discount_offers, statement, statement_letter
 
 
@@ -91,12 +92,16 @@ def compose(p: Proposal, customer: Customer, kit: Kit, as_of: date) -> model.Let
     if p.fee_minor:
         summary.append((words["fee"], money(p.fee_minor)))
     summary.append((words["total"], money(p.total_minor)))
+    ids = [x.invoice_id for x in p.lines]
+    assigned = assigned_invoices(kit.session, customer.id, as_of, ids)
+    body = tuple(body) + notice_lines(assigned, {x.invoice_id: x.number for x in p.lines}, lang)
     refs = ((words["our_reference"], ref), (words["customer_no"], customer.ref))
     return model.Letter(
         letterhead=kit.letterhead(lang), recipient=recipient(customer, kit.home_country, lang),
         place_date=day(as_of, lang), reference_lines=refs, subject=subject, paragraphs=body,
         tables=tuple(tables), summary=tuple(summary), closing=tuple(notes) + closing,
-        payment=kit.payment_block(lang, p.total_minor, p.currency, ref), signature_lines=kit.signature(lang),
+        payment=kit.payment_block(lang, p.total_minor, p.currency, ref, payee=sole_factor(assigned, ids)),
+        signature_lines=kit.signature(lang),
         footer_lines=kit.footer(lang), page_label=words["page"],
         continuation_label=f"{customer.name} — {day(as_of, lang)}")
 

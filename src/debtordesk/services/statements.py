@@ -19,6 +19,7 @@ from debtordesk.letters import model
 from debtordesk.letters.labels import labels, locale_of
 from debtordesk.letters.layout import render_pdf
 from debtordesk.services.correspondence import Kit, base_context, day, fill, recipient, short_day
+from debtordesk.services.factoring import assigned_invoices, notice_lines
 
 LIMITS = (30, 60, 90)
 
@@ -53,6 +54,8 @@ class Statement:
     aging: list[int] = field(default_factory=list)  # not yet due, then one per overdue bucket
     open_count: int = 0  # invoices with something left to pay
     discounts: list[DiscountOffer] = field(default_factory=list)  # still available on the end date
+    open_numbers: dict[int, str] = field(default_factory=dict)  # invoice id → number, of the open invoices
+    assigned: dict = field(default_factory=dict)  # invoice id → its factor (services.factoring), if assigned
 
     @property
     def closing_minor(self) -> int:
@@ -94,13 +97,16 @@ def statement(session: Session, customer_id: int, currency: str, end: date, star
         balance += debit - credit
         out.entries.append(Entry(on, kind, text, debit, credit, balance))
     aging = [0] * (len(LIMITS) + 2)
-    for due, open_minor in session.execute(select(Invoice.due_date, Invoice.open_minor)
-                                           .where(*inv, Invoice.open_minor > 0, Invoice.issue_date <= end)):
+    for iid, number, due, open_minor in session.execute(
+            select(Invoice.id, Invoice.number, Invoice.due_date, Invoice.open_minor)
+            .where(*inv, Invoice.open_minor > 0, Invoice.issue_date <= end)):
+        out.open_numbers[iid] = number
         days = (end - due).days
         aging[bucket_index(days, LIMITS)] += int(open_minor)
         out.open_count += 1
     out.aging = aging
     out.discounts = discount_offers(session, customer_id, currency, end)
+    out.assigned = assigned_invoices(session, customer_id, end, out.open_numbers) if out.open_numbers else {}
     return out
 
 
@@ -151,6 +157,7 @@ def statement_letter(st: Statement, customer: Customer, kit: Kit, *, cover: bool
             sum(st.aging), st.currency, loc), invoice_count=st.open_count)
         subject, body, closing = fill(kit.words("statement", lang), values)
         body = tuple(body) + discount_lines(st.discounts, st.currency, lang)
+    body = tuple(body) + notice_lines(st.assigned, st.open_numbers, lang)
     return model.Letter(
         letterhead=kit.letterhead(lang), recipient=recipient(customer, kit.home_country, lang),
         place_date=day(st.end, lang), reference_lines=((words["customer_no"], customer.ref),),

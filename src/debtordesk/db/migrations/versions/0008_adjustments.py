@@ -133,8 +133,8 @@ def downgrade() -> None:
     op.drop_index("ix_dispute_invoice", table_name="dispute")
     op.drop_table("dispute")
     with op.batch_alter_table("invoice") as batch:
-        batch.drop_constraint("ck_invoice_discount_days", type_="check")
-        batch.drop_constraint("ck_invoice_disputed_within_amount", type_="check")
+        batch.drop_constraint(op.f("ck_invoice_discount_days"), type_="check")
+        batch.drop_constraint(op.f("ck_invoice_disputed_within_amount"), type_="check")
         for name in ("discount_days", "discount_percent", "disputed_minor"):
             batch.drop_column(name)
     with op.batch_alter_table("customer") as batch:
@@ -142,6 +142,6 @@ def downgrade() -> None:
         batch.drop_column("discount_percent")
     with op.batch_alter_table("payment") as batch:
         batch.drop_index("ix_payment_kind_date")
-        batch.drop_constraint("ck_payment_kind", type_="check")
+        batch.drop_constraint(op.f("ck_payment_kind"), type_="check")
         batch.drop_column("reason")
         batch.drop_column("kind")
