@@ -111,3 +111,26 @@ def test_a_chasing_factor_takes_its_invoices_out_of_the_dunning_run_until_the_as
     p, lt = letter(books, "2026-04-02")
     assert lt is not None and not any(x.startswith("Notice") for x in lt.paragraphs)
     assert dict(lt.payment.lines)["Payee"] == "Kestrel Joinery Ltd"
+
+
+def test_the_notice_of_assignment_lists_the_invoices_and_where_to_pay(books, tmp_path):
+    from pypdf import PdfReader
+
+    from debtordesk.db.models import Letter
+    from debtordesk.services.factoring_letters import notice_pdf
+
+    with books.transaction() as s:
+        f = save_factor(s, BANK, chases=True).id
+        cid, inv = ids(s)
+        assign(s, f, cid, D("2026-02-01"), [inv["INV-1"], inv["INV-8"]], who="t")
+        letter_id, pdf = notice_pdf(s, cid, f, "GBP", D("2026-02-02"), who="t")
+    (tmp_path / "n.pdf").write_bytes(pdf)
+    text = " ".join((p.extract_text() or "") for p in PdfReader(tmp_path / "n.pdf").pages)
+    for words in ("Notice of assignment", "Northern Factors plc", "INV-1", "INV-8", "71234567", "£1,600.00",
+                  "will contact you"):
+        assert words in " ".join(text.split()), words
+    with books.session() as s:
+        stored = s.get(Letter, letter_id)
+        assert (stored.kind, stored.total_minor, len(stored.lines)) == ("notice", 160000, 2)
+        with pytest.raises(FactoringError, match="nothing to give notice of"):
+            notice_pdf(s, cid, f, "EUR", D("2026-02-02"))

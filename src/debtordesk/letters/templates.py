@@ -52,6 +52,13 @@ zero, its numbers 0 and waive_interest false):
     plan.waive_interest     true when late-payment interest and compensation are not claimed while
                             the plan is kept
 
+The notice of assignment also fills `factor` (empty texts and false in other letters):
+
+    factor.name             the factor the debts were assigned to
+    factor.bank             its bank details in one line, e.g. "HSBC Sort code 40-11-62 Account 71234567"
+    factor.assigned_on      the day of the assignment
+    factor.chases           true when the factor, not we, will send reminders
+
 A line holding nothing but `{% ... %}` tags leaves no trace (neither its indent nor its line break),
 so conditions can stand on lines of their own; elsewhere the text is printed as written. Amounts are
 texts, so "is zero" tests them: `{% if fee is not zero %}` is true for "£5.00" and false
@@ -80,9 +87,11 @@ from debtordesk import config
 from debtordesk.domain.problems import UserError
 
 TEMPLATE_NAME = "<letter>"
-KEYS = ("reminder-1", "reminder-2", "final-demand", "letter-before-action", "statement", "plan-agreement")
+KEYS = ("reminder-1", "reminder-2", "final-demand", "letter-before-action", "statement", "plan-agreement",
+        "assignment-notice")
 # the letters that are not a level of the dunning policy, with what the user reads
-OTHER_LETTERS = {"statement": "Statement of account", "plan-agreement": "Payment plan agreement"}
+OTHER_LETTERS = {"statement": "Statement of account", "plan-agreement": "Payment plan agreement",
+                 "assignment-notice": "Notice of assignment"}
 LANGUAGES = ("en", "de")
 MAX_REPEAT = 100_000  # the longest text `*` may build
 
@@ -455,6 +464,8 @@ SAMPLE_CONTEXT: dict[str, object] = {
              "interest": "£0.00", "charges": "£50.00", "total": "£3,336.50", "down_payment": "£336.50",
              "instalment": "£500.00", "count": 6, "instalments": "6 monthly instalments",
              "first_due": "1 December 2026", "end": "1 June 2027", "grace_days": 7, "waive_interest": True},
+    "factor": {"name": "Northern Factors plc", "bank": "HSBC Sort code 40-11-62 Account 71234567",
+               "assigned_on": "1 December 2026", "chases": False},
 }
 
 SAMPLE_CONTEXT_DE: dict[str, object] = {

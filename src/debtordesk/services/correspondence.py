@@ -203,6 +203,7 @@ def base_context(customer: Customer, kit: Kit, as_of: date, currency: str) -> di
         "plan": {"reference": "", "agreed_on": "", "covered": zero, "fee": zero, "interest": zero, "charges": zero,
                  "total": zero, "down_payment": zero, "instalment": zero, "count": 0, "instalments": "",
                  "first_due": "", "end": "", "grace_days": 0, "waive_interest": False},
+        "factor": {"name": "", "bank": "", "assigned_on": "", "chases": False},
     }
 
 
