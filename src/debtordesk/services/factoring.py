@@ -260,3 +260,23 @@ def with_factoring(session: Session, as_of: date,
         reason = " ".join(reasons[key] + ([plan.reason] if plan.reason else []))
         out[key] = DunningEffect(frozenset(ids) | plan.skip_invoice_ids, reason, plan.start_at, plan.breached_on)
     return out
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+    invoice_id: int
+    number: str
+    due_date: date
+    open_minor: int
+    currency: str
+    factor: str  # the factor it is assigned to today, or ""
+
+
+def open_invoices(session: Session, customer_id: int, as_of: date) -> list[OpenInvoice]:
+    """The customer's open invoices, oldest first, with the factor each is assigned to (if any)."""
+    assigned = assigned_invoices(session, customer_id, as_of)
+    rows = session.execute(select(Invoice.id, Invoice.number, Invoice.due_date, Invoice.open_minor, Invoice.currency)
+                           .where(Invoice.customer_id == customer_id, Invoice.open_minor > 0)
+                           .order_by(Invoice.due_date, Invoice.number))
+    return [OpenInvoice(r.id, r.number, r.due_date, int(r.open_minor), r.currency,
+                        assigned[r.id].name if r.id in assigned else "") for r in rows]

@@ -22,6 +22,7 @@ class RecordActions(QObject):
         customers.new_plan.connect(self.new_plan)
         customers.detail.hand_over.connect(self.hand_over)
         customers.detail.settle.connect(self.settle)
+        customers.detail.factoring.connect(self.factoring)
         customers.detail.recall_handover.connect(self.recall_handover)
         customers.detail.evidence_pack.connect(self.evidence_pack)
         window.dunning_view.plan_requested.connect(self.new_plan)
@@ -103,6 +104,15 @@ class RecordActions(QObject):
         from debtordesk.ui.dialogs.settlement import SettlementDialog
 
         dialog = SettlementDialog(self.window.db, customer_id, self.window.today, self.window)
+        dialog.exec()
+        if dialog.changed:
+            self.window.refresh()
+
+    def factoring(self, customer_id: int) -> None:
+        from debtordesk.ui.dialogs.factoring import FactoringDialog
+        from debtordesk.ui.views.dunning import open_in_viewer
+
+        dialog = FactoringDialog(self.window.db, customer_id, self.window.today, self.window, open_in_viewer)
         dialog.exec()
         if dialog.changed:
             self.window.refresh()

@@ -147,6 +147,7 @@ class CustomerDetail(QWidget):
     recall_handover = Signal(int)
     evidence_pack = Signal(int)
     settle = Signal(int)  # a settlement offer: record, accept or reject
+    factoring = Signal(int)  # assign to a factor, notice of assignment
 
     def __init__(self, db: Database, today: date, parent=None):
         super().__init__(parent)
@@ -192,7 +193,11 @@ class CustomerDetail(QWidget):
         self.settle_button = QPushButton("Settlement…", self)
         self.settle_button.setToolTip("Record an offer to settle for less, then accept or reject it; once the "
                                       "agreed amount is paid the rest is written off")
-        for b in (self.settle_button, self.handover_button, self.recall_button, self.evidence_button):
+        self.factoring_button = QPushButton("Factoring…", self)
+        self.factoring_button.setToolTip("Assign this customer's invoices to a factor and print the notice of "
+                                         "assignment")
+        for b in (self.settle_button, self.handover_button, self.recall_button, self.evidence_button,
+                  self.factoring_button):
             collect.addWidget(b)
         collect.addStretch(1)
         layout.addLayout(collect)
@@ -216,6 +221,7 @@ class CustomerDetail(QWidget):
         self.recall_button.clicked.connect(lambda: self.row and self.recall_handover.emit(self.row.id))
         self.evidence_button.clicked.connect(lambda: self.row and self.evidence_pack.emit(self.row.id))
         self.settle_button.clicked.connect(lambda: self.row and self.settle.emit(self.row.id))
+        self.factoring_button.clicked.connect(lambda: self.row and self.factoring.emit(self.row.id))
         self.show_customer(None)
 
     def add_tab(self, name: str, factory: Callable[[int], QWidget], at: int) -> None:
@@ -257,6 +263,7 @@ class CustomerDetail(QWidget):
         self.handover_button.setEnabled(row is not None)
         self.evidence_button.setEnabled(row is not None)
         self.settle_button.setEnabled(row is not None)
+        self.factoring_button.setEnabled(row is not None)
         self.recall_button.setEnabled(self.handed_over)
         if row is None:
             self.title.setText("No customer selected")
