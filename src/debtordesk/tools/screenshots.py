@@ -191,6 +191,24 @@ def _demo_adjustments(db, today: date) -> dict[str, int]:
         return {"dispute": dispute.id, "resolve": resolve.id, "write_off": left[2].id}
 
 
+def _demo_settlement_and_factor(db, customer_id: int, today: date) -> None:
+    """An offer to settle for 60% of what the customer owes, and a factor holding its oldest invoice."""
+    from datetime import timedelta
+
+    from debtordesk.services.factoring import assign, open_invoices, save_factor
+    from debtordesk.services.settlements import record_offer
+
+    with db.transaction() as s:
+        items = open_invoices(s, customer_id, today)
+        currency = items[0].currency
+        owed = sum(x.open_minor for x in items if x.currency == currency)
+        record_offer(s, customer_id, currency, owed * 60 // 100, today + timedelta(days=14), today,
+                     note="Phoned: can raise 60% from a loan within two weeks", who="demo")
+        factor = save_factor(s, {"name": "Northern Factors plc", "address": "9 Wharf St\nLeeds LS2 7EE",
+                                 "bank_name": "HSBC", "sort_code": "40-11-62", "account_number": "71234567"}, True)
+        assign(s, factor.id, customer_id, today - timedelta(days=3), [items[-1].invoice_id], who="demo")
+
+
 def _dialogs(window, out: Path, chosen: dict[str, int]):
     """The customer, invoice and payment forms, the plan builder and the dispute, resolve, credit note and
     write-off dialogs, filled from the demo data (never run modally)."""
@@ -199,11 +217,14 @@ def _dialogs(window, out: Path, chosen: dict[str, int]):
     from debtordesk.ui.dialogs.customer import CustomerDialog
     from debtordesk.ui.dialogs.disputes import DisputeDialog, ResolveDisputeDialog
     from debtordesk.ui.dialogs.disputes_credits import CreditNoteDialog, WriteOffDialog
+    from debtordesk.ui.dialogs.factoring import FactoringDialog
     from debtordesk.ui.dialogs.invoice import InvoiceDialog
     from debtordesk.ui.dialogs.payment import PaymentDialog
     from debtordesk.ui.dialogs.plan_builder import PlanBuilderDialog
+    from debtordesk.ui.dialogs.settlement import SettlementDialog
 
     customer = window.customers_view.detail.row
+    _demo_settlement_and_factor(window.db, customer.id, window.today)
     window.show_page("Invoices")
     invoice = window.invoices_view.current()
     shots = {
@@ -215,7 +236,12 @@ def _dialogs(window, out: Path, chosen: dict[str, int]):
         "resolve-dispute-dialog.png": ResolveDisputeDialog(window.db, window.today, chosen["resolve"], window),
         "credit-note-dialog.png": CreditNoteDialog(window.db, window.today, chosen["write_off"], window),
         "write-off-dialog.png": WriteOffDialog(window.db, window.today, chosen["write_off"], window),
+        "settlement-dialog.png": SettlementDialog(window.db, customer.id, window.today, window),
+        "factoring-dialog.png": FactoringDialog(window.db, customer.id, window.today, window),
     }
+    shots["settlement-dialog.png"].reason.setText("Cash-flow trouble; better than a court claim")
+    shots["settlement-dialog.png"].resize(680, 600)
+    shots["factoring-dialog.png"].resize(760, 620)
     disputing = shots["dispute-dialog.png"]
     disputing.part.setChecked(True)
     disputing.amount.setText("250.00")

@@ -78,9 +78,9 @@ class SettlementDialog(QDialog):
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().hide()
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.history.setMaximumHeight(140)
+        self.history.setMinimumHeight(100)
         layout.addWidget(QLabel("Offers so far", self))
-        layout.addWidget(self.history)
+        layout.addWidget(self.history, 1)  # the list takes the room a taller window gives
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.record_button = QPushButton("&Record the offer", self)
         self.accept_button = QPushButton("&Accept the offer", self)
