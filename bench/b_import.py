@@ -135,7 +135,8 @@ def ours(ctx: Context, name: str = "run-ours.sqlite3"):
 
 
 INSERT = ("INSERT INTO invoice (number, customer_id, issue_date, due_date, amount_minor, open_minor, currency, "
-          "description, disputed, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 1)")
+          "description, disputed, created_at, version, disputed_minor, discount_percent, discount_days) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 1, 0, '', 0)")
 
 
 def baseline(ctx: Context, name: str = "run-baseline.sqlite3"):

@@ -182,12 +182,13 @@ def generate(args: argparse.Namespace) -> dict[str, int]:
     cur.executemany(
         "INSERT INTO customer (id, ref, name, contact_person, email, phone, address_line1, address_line2, "
         "postcode, city, country, language, kind, credit_limit_minor, terms_days, on_hold, notes, archived, "
-        "created_at, version, late_payment_regime, contract_rate, owner) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '')", customers)
+        "created_at, version, late_payment_regime, contract_rate, owner, discount_percent, discount_days) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', '', 0)", customers)
 
     invoice_sql = (
         "INSERT INTO invoice (id, number, customer_id, issue_date, due_date, amount_minor, currency, description, "
-        "disputed, created_at, version, open_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)")
+        "disputed, created_at, version, open_minor, disputed_minor, discount_percent, discount_days) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, '', 0)")
     payments = []  # (day number, invoice id, customer id, amount, currency, allocated, reference, named)
     per_year: dict[int, int] = {}
     log_lo, log_span = math.log(MIN_AMOUNT), math.log(MAX_AMOUNT) - math.log(MIN_AMOUNT)
@@ -232,7 +233,8 @@ def generate(args: argparse.Namespace) -> dict[str, int]:
         counts["paid" if open_minor == 0 else "part_paid" if open_minor < amount else "open"] += 1
         batch.append((inv_id, number, c + 1, days.iso[issue], days.iso[due], amount, currency,
                       f"{DESCRIPTIONS[randint(0, len(DESCRIPTIONS) - 1)]} {randint(100000, 999999)}",
-                      disputed, f"{days.iso[issue]} {randint(8, 18):02d}:{randint(0, 59):02d}:00", open_minor))
+                      disputed, f"{days.iso[issue]} {randint(8, 18):02d}:{randint(0, 59):02d}:00", open_minor,
+                      amount if disputed else 0))
         if len(batch) >= CHUNK:
             cur.executemany(invoice_sql, batch)
             batch.clear()
@@ -250,7 +252,7 @@ def generate(args: argparse.Namespace) -> dict[str, int]:
         alloc_rows.append((pay_id, pay_id, inv_id, allocated))
     cur.executemany(
         "INSERT INTO payment (id, customer_id, date, amount_minor, currency, reference, method, named_invoice_id, "
-        "unapplied_minor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", pay_rows)
+        "unapplied_minor, created_at, kind, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'payment', '')", pay_rows)
     cur.executemany("INSERT INTO allocation (id, payment_id, invoice_id, amount_minor) VALUES (?, ?, ?, ?)",
                     alloc_rows)
     for sql in indexes:
