@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from debtordesk.db.models import Customer, Letter
@@ -25,13 +24,6 @@ def books(db):
         add_invoice(s, s.scalar(select(Customer).where(Customer.ref == "ALD")), "INV-8", "2026-01-10",
                     "2026-02-09", 40000)
     return db
-
-
-@pytest.fixture
-def warnings(monkeypatch):
-    said = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text, *a: said.append((title, text)))
-    return said
 
 
 def alder_id(db) -> int:

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from sqlalchemy import select
 
 from debtordesk.db.models import Customer, Handover
@@ -31,13 +31,6 @@ def books(db):
     make_app()
     dunning_books(db)
     return db
-
-
-@pytest.fixture
-def warnings(monkeypatch):
-    said = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text, *a: said.append((title, text)))
-    return said
 
 
 def alder_id(db) -> int:

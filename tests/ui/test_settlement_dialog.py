@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from debtordesk.db.models import Customer, Invoice
@@ -24,13 +23,6 @@ def books(db):
     make_app()
     dunning_books(db)
     return db
-
-
-@pytest.fixture
-def warnings(monkeypatch):
-    said = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text, *a: said.append((title, text)))
-    return said
 
 
 def alder_id(db) -> int:

@@ -32,7 +32,7 @@ from debtordesk.db.engine import Database
 from debtordesk.domain.problems import FieldErrors, UserError
 from debtordesk.ui.formatting import day, money
 from debtordesk.ui.widgets.dates import date_edit, picked
-from debtordesk.ui.widgets.form import FieldForm
+from debtordesk.ui.widgets.form import FieldForm, save_change
 
 
 class FactorDialog(QDialog):
@@ -227,16 +227,8 @@ class FactoringDialog(QDialog):
                 if self.invoices.item(r, 0).checkState() == Qt.CheckState.Checked]
 
     def _run(self, change) -> bool:
-        try:
-            with self.db.transaction() as s:
-                change(s)
-        except FieldErrors as exc:
-            self.form.show_errors(exc.errors)
+        if not save_change(self, self.db, self.form, "Factoring", change):
             return False
-        except UserError as exc:
-            QMessageBox.warning(self, "Factoring", str(exc))
-            return False
-        self.form.show_errors({}, focus=False)
         self.changed = True
         self.refresh()
         return True

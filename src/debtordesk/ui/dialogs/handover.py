@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
 from debtordesk.db.engine import Database
 from debtordesk.domain.handover import OptionInputs, best_option, parse_percent
 from debtordesk.domain.money import MoneyError, parse_amount
-from debtordesk.domain.problems import FieldErrors, UserError
+from debtordesk.domain.problems import FieldErrors
 from debtordesk.ui.formatting import day, money
 from debtordesk.ui.messages import tell
 from debtordesk.ui.widgets.dates import date_edit, picked
-from debtordesk.ui.widgets.form import FieldForm
+from debtordesk.ui.widgets.form import FieldForm, save_change
 
 SETTINGS = "handover/"
 REMEMBERED = ("agency_percent", "commission", "court_fee", "court_percent")
@@ -64,17 +64,7 @@ def _ok_cancel(dialog: QDialog, layout: QVBoxLayout, text: str) -> QDialogButton
 
 
 def _saved(dialog: QDialog, form: FieldForm, title: str, change) -> bool:
-    """Run `change(session)` in one transaction; a refusal is shown under its field or in a box."""
-    try:
-        with dialog.db.transaction() as s:
-            change(s)
-    except FieldErrors as exc:
-        form.show_errors(exc.errors)
-        return False
-    except UserError as exc:
-        QMessageBox.warning(dialog, title, str(exc))
-        return False
-    return True
+    return save_change(dialog, dialog.db, form, title, change)
 
 
 def _table(parent: QWidget, columns: list[str], name: str) -> QTableWidget:

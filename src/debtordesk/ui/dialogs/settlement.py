@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -25,10 +24,9 @@ from PySide6.QtWidgets import (
 
 from debtordesk.db.engine import Database
 from debtordesk.domain.money import MoneyError, parse_amount
-from debtordesk.domain.problems import FieldErrors, UserError
 from debtordesk.ui.formatting import day, money
 from debtordesk.ui.widgets.dates import date_edit, picked
-from debtordesk.ui.widgets.form import FieldForm
+from debtordesk.ui.widgets.form import FieldForm, save_change
 
 DEFAULT_DEADLINE_DAYS = 14
 COLUMNS = ["Offered", "Amount", "Of", "Pay by", "Received", "Status"]
@@ -136,16 +134,8 @@ class SettlementDialog(QDialog):
                 self.history.setItem(r, c, item)
 
     def _run(self, change) -> bool:
-        try:
-            with self.db.transaction() as s:
-                change(s)
-        except FieldErrors as exc:
-            self.form.show_errors(exc.errors)
+        if not save_change(self, self.db, self.form, "Settlement", change):
             return False
-        except UserError as exc:
-            QMessageBox.warning(self, "Settlement", str(exc))
-            return False
-        self.form.show_errors({}, focus=False)
         self.changed = True
         self.refresh()
         return True

@@ -53,3 +53,23 @@ class FieldForm(QWidget):
     def error_text(self, key: str) -> str:
         label = self.errors[key]
         return label.text() if label.isVisibleTo(self) else ""
+
+
+def save_change(dialog: QWidget, db, form: FieldForm, title: str, change) -> bool:
+    """Run `change(session)` in one transaction of `db`; a refusal is shown under its field (FieldErrors)
+    or in a box titled `title` (any other UserError), and nothing is written. True when saved."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from debtordesk.domain.problems import FieldErrors, UserError
+
+    try:
+        with db.transaction() as s:
+            change(s)
+    except FieldErrors as exc:
+        form.show_errors(exc.errors)
+        return False
+    except UserError as exc:
+        QMessageBox.warning(dialog, title, str(exc))
+        return False
+    form.show_errors({}, focus=False)
+    return True
