@@ -121,7 +121,9 @@ def decide(account: Account, policy: Sequence[Level], as_of: date, minimum_minor
     overdue = [i for i in account.items if i.open_minor > 0 and i.due_date < as_of]
     if not overdue:
         return Decision(account, None, reason="Nothing is overdue.")
-    claimed = tuple(sorted((i._replace(open_minor=i.claimable_minor) for i in overdue if i.claimable_minor > 0),
+    # a disputed invoice is claimed for its undisputed part only (most are not disputed: kept as they are)
+    claimed = tuple(sorted((i if not i.disputed else i._replace(open_minor=i.claimable_minor)
+                            for i in overdue if not i.disputed or i.claimable_minor > 0),
                            key=lambda i: (i.due_date, i.number)))
     if not claimed:
         return Decision(account, None, reason="Every overdue invoice is disputed.")
