@@ -19,6 +19,7 @@ from debtordesk.services.factoring import (
     end_assignment,
     save_factor,
 )
+from debtordesk.services.risk import worklist
 from debtordesk.services.statements import statement, statement_letter
 from helpers import add_invoice, dunning_books
 
@@ -104,6 +105,8 @@ def test_a_chasing_factor_takes_its_invoices_out_of_the_dunning_run_until_the_as
         assign(s, f, cid, D("2026-02-01"), None, who="t")
     p, lt = letter(books, "2026-03-31")
     assert lt is None and p.reason == "Assigned to Northern Factors plc on 2026-02-01: the factor chases it."
+    with books.session() as s:
+        assert "ALD" not in {w.ref for w in worklist(s, D("2026-03-31"))}
     with books.transaction() as s:
         a = customer_assignments(s, ids(s)[0])[0]
         assert a.invoice == "" and a.chases

@@ -13,6 +13,7 @@ from debtordesk.services.adjustments import write_off_report
 from debtordesk.services.aging import aging_report
 from debtordesk.services.dunning import dunning_run
 from debtordesk.services.payments import record_payment
+from debtordesk.services.risk import worklist
 from debtordesk.services.settlements import (
     SettlementError,
     accept_offer,
@@ -61,6 +62,9 @@ def test_accepted_and_paid_the_rest_is_written_off_on_the_day_the_money_came_in(
     with books.transaction() as s:
         accept_offer(s, sid, D("2026-04-02"), "Cash-flow trouble; better than court", who="t")
     assert "settlement" in alder_letter(books, "2026-04-10").reason
+    with books.session() as s:  # nor is it among the accounts to chase while the offer runs
+        assert "ALD" not in {w.ref for w in worklist(s, D("2026-04-10"))}
+        assert "ALD" in {w.ref for w in worklist(s, D("2026-05-01"))}
     with books.transaction() as s:
         record_payment(s, alder(s), D("2026-04-15"), 60000, "GBP")
     assert state(books, sid, "2026-04-16").status == "accepted"

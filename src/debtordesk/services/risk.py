@@ -227,16 +227,18 @@ def worklist(session: Session, as_of: date, ordering: str = "priority", owner: s
 def _still_to_chase(session: Session, as_of: date, rows: list[tuple[int, str, int, int, date | None]]
                     ) -> list[tuple[int, str, int, int, date | None]]:
     """The overdue debts less what the dunning run leaves alone: an account whose promise to pay is
-    pending goes, and the invoices of a plan being kept or handed over are taken off (the debt goes
-    when nothing else is overdue)."""
+    pending or whose accepted settlement is not yet due goes, and the invoices of a plan being kept,
+    handed over or held by a chasing factor are taken off (the debt goes when nothing else is overdue)."""
+    from debtordesk.services.factoring import with_factoring
     from debtordesk.services.handover import with_handovers
     from debtordesk.services.plan_tracking import dunning_effects
     from debtordesk.services.promises import dunning_pauses
+    from debtordesk.services.settlements import settlement_pauses
 
     keys = {(r[0], r[1]) for r in rows}
-    pauses = dunning_pauses(session, as_of)
-    skipped = {k: e.skip_invoice_ids for k, e in with_handovers(session, as_of, dunning_effects(session, as_of)).items()
-               if k in keys and e.skip_invoice_ids}
+    pauses = {**settlement_pauses(session, as_of), **dunning_pauses(session, as_of)}
+    effects = with_factoring(session, as_of, with_handovers(session, as_of, dunning_effects(session, as_of)))
+    skipped = {k: e.skip_invoice_ids for k, e in effects.items() if k in keys and e.skip_invoice_ids}
     rest: dict[tuple[int, str], tuple[int, date]] = {}
     if skipped:
         q = (select(Invoice.customer_id, Invoice.currency, func.sum(Invoice.open_minor), func.min(Invoice.due_date))
