@@ -117,7 +117,8 @@ def test_resolving_by_credit_note_reduces_the_balance_and_the_aging_report_match
             ("credit_note", "CN-0001", 30000, D("2026-03-01"))]
         assert drift(s) == []
         hist = dispute_history(s, inv)
-        assert hist[0].state == "Credit note (2026-03-01)" and hist[0].credited_minor == 30000
+        assert (hist[0].resolution, hist[0].resolved_on, hist[0].credited_minor) == ("credit_note", D("2026-03-01"),
+                                                                                      30000)
         # the statement shows the credit note as a credit line
         st = statement(s, ids(s)[0], "GBP", D("2026-03-31"), D("2026-01-01"))
         assert [(e.kind, e.text, e.credit_minor) for e in st.entries if e.credit_minor] == [

@@ -114,6 +114,19 @@ def log_activity(session: Session, customer_id: int, form: ActivityForm, who: st
     return entry
 
 
+def record_event(session: Session, customer_id: int, on: date, note: str, who: str | None = None, *,
+                 kind: str = "note", outcome: str = "", remark: str = "") -> Activity:
+    """An entry the program writes in the customer's log for something done to the account (a credit
+    note, a dispute, a settlement, an assignment ...), with the user's `remark` after it if any;
+    `who` defaults to the user signed in."""
+    if remark.strip():
+        note = f"{note} {remark.strip()}"
+    entry = Activity(customer_id=customer_id, occurred_on=on, kind=kind, outcome=outcome, note=note,
+                     created_by=who if who is not None else current_user())
+    session.add(entry)
+    return entry
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     activity_id: int

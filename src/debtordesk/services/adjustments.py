@@ -20,11 +20,11 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from debtordesk.config import current_user
 from debtordesk.db.ledger import refresh_open
-from debtordesk.db.models import Activity, Allocation, Customer, Invoice, Payment
+from debtordesk.db.models import Allocation, Customer, Invoice, Payment
 from debtordesk.domain.money import format_money, format_plain
 from debtordesk.domain.problems import FieldErrors, UserError
+from debtordesk.services.activity import record_event
 
 KIND_NAMES = {"payment": "Payment", "credit_note": "Credit note", "write_off": "Write-off",
               "discount": "Early-payment discount"}
@@ -88,8 +88,7 @@ def reduce_invoice(session: Session, invoice_id: int, kind: str, amount_minor: i
         note = f"{what} invoice {inv.number}: {format_money(amount_minor, inv.currency)}."
         if reason.strip():
             note += f" Reason: {reason.strip()}"
-        session.add(Activity(customer_id=inv.customer_id, occurred_on=on, kind="note", outcome="", note=note,
-                             created_by=who if who is not None else current_user()))
+        record_event(session, inv.customer_id, on, note, who)
     return credit
 
 

@@ -22,9 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from debtordesk.config import current_user
-from debtordesk.db.models import Activity, Dispute, Invoice
+from debtordesk.db.models import Customer, Dispute, Invoice
 from debtordesk.domain.money import format_money, format_plain
 from debtordesk.domain.problems import FieldErrors, UserError
+from debtordesk.services.activity import record_event
 from debtordesk.services.adjustments import MAX_REASON, reduce_invoice
 
 RESOLUTIONS = {"credit_note": "Credit note", "withdrawn": "Withdrawn", "split": "Split"}
@@ -37,11 +38,6 @@ class DisputeError(UserError):
 def open_dispute_of(session: Session, invoice_id: int) -> Dispute | None:
     return session.scalars(select(Dispute).where(Dispute.invoice_id == invoice_id, Dispute.resolved_on.is_(None))
                            .order_by(Dispute.id.desc())).first()
-
-
-def _log(session: Session, inv: Invoice, on: date, note: str, who: str, outcome: str = "") -> None:
-    session.add(Activity(customer_id=inv.customer_id, occurred_on=on, kind="note", outcome=outcome, note=note,
-                         created_by=who))
 
 
 def open_dispute(session: Session, invoice_id: int, reason: str, on: date, amount_minor: int | None = None,
@@ -75,7 +71,8 @@ def open_dispute(session: Session, invoice_id: int, reason: str, on: date, amoun
     session.add(d)
     inv.disputed, inv.disputed_minor = True, amount
     part = "the whole invoice" if whole else format_money(amount, inv.currency)
-    _log(session, inv, on, f"Invoice {inv.number} disputed ({part}): {reason.strip()}", who, outcome="disputed")
+    record_event(session, inv.customer_id, on, f"Invoice {inv.number} disputed ({part}): {reason.strip()}", who,
+                 outcome="disputed")
     session.flush()
     return d
 
@@ -124,8 +121,7 @@ def resolve_dispute(session: Session, dispute_id: int, how: str, on: date, *, cr
     said = {"credit_note": f"resolved by {credited if credit else 'a credit note'}",
             "withdrawn": "withdrawn: the invoice is claimed in full again",
             "split": f"split: {credited if credit else ''}, the rest claimed again"}[how]
-    _log(session, inv, on, f"Dispute on invoice {inv.number} {said}." + (f" {note.strip()}" if note.strip() else ""),
-         who)
+    record_event(session, inv.customer_id, on, f"Dispute on invoice {inv.number} {said}.", who, remark=note)
     session.flush()
     return d
 
@@ -159,11 +155,29 @@ class DisputeRow:
     note: str
     by: str
 
-    @property
-    def state(self) -> str:
-        if self.resolved_on is None:
-            return "Open"
-        return f"{RESOLUTIONS[self.resolution]} ({self.resolved_on.isoformat()})"
+
+@dataclass(frozen=True)
+class InvoiceFacts:
+    """What the dispute, credit note and write-off dialogs show about an invoice."""
+
+    invoice_id: int
+    number: str
+    customer: str  # "Name (REF)"
+    issue_date: date
+    amount_minor: int
+    open_minor: int
+    currency: str
+    history: tuple[DisputeRow, ...]  # newest first
+
+
+def invoice_facts(session: Session, invoice_id: int) -> InvoiceFacts:
+    row = session.execute(select(Invoice.number, Invoice.issue_date, Invoice.amount_minor, Invoice.open_minor,
+                                 Invoice.currency, Customer.name, Customer.ref)
+                          .join(Customer, Customer.id == Invoice.customer_id).where(Invoice.id == invoice_id)).first()
+    if row is None:
+        raise DisputeError("That invoice is no longer in the database.")
+    return InvoiceFacts(invoice_id, row.number, f"{row.name} ({row.ref})", row.issue_date, int(row.amount_minor),
+                        int(row.open_minor), row.currency, tuple(dispute_history(session, invoice_id)))
 
 
 def dispute_history(session: Session, invoice_id: int) -> list[DisputeRow]:

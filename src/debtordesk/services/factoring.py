@@ -22,8 +22,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from debtordesk.config import current_user
-from debtordesk.db.models import Activity, Customer, Factor, FactorAssignment, Invoice
+from debtordesk.db.models import Customer, Factor, FactorAssignment, Invoice
 from debtordesk.domain.problems import FieldErrors, UserError
+from debtordesk.services.activity import record_event
 from debtordesk.services.plan_tracking import DunningEffect
 
 FIELDS = ("name", "address", "email", "phone", "bank_name", "iban", "bic", "account_number", "sort_code", "note")
@@ -141,9 +142,8 @@ def assign(session: Session, factor_id: int, customer_id: int, on: date, invoice
                                  note=note.strip(), created_by=who) for i in invoices]
         what = "invoice" + ("s " if len(invoices) > 1 else " ") + ", ".join(sorted(i.number for i in invoices))
     session.add_all(rows)
-    session.add(Activity(customer_id=customer_id, occurred_on=on, kind="note", outcome="", created_by=who,
-                         note=f"Assigned to {factor.name} from {on.isoformat()}: {what}."
-                              + (" The factor chases these debts." if factor.chases else "")))
+    record_event(session, customer_id, on, f"Assigned to {factor.name} from {on.isoformat()}: {what}."
+                 + (" The factor chases these debts." if factor.chases else ""), who)
     session.flush()
     return rows
 
@@ -158,9 +158,7 @@ def end_assignment(session: Session, assignment_id: int, on: date, who: str | No
         raise FieldErrors({"date": f"It cannot end before it began ({a.assigned_on.isoformat()})."})
     a.ended_on = on
     factor = session.get(Factor, a.factor_id)
-    session.add(Activity(customer_id=a.customer_id, occurred_on=on, kind="note", outcome="",
-                         created_by=who if who is not None else current_user(),
-                         note=f"Assignment to {factor.name} ended: the debts are ours again."))
+    record_event(session, a.customer_id, on, f"Assignment to {factor.name} ended: the debts are ours again.", who)
     session.flush()
 
 

@@ -12,11 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from debtordesk.config import current_user
-from debtordesk.db.models import Activity, Customer, FactorAssignment, Invoice, Letter, LetterInvoice
+from debtordesk.db.models import Customer, FactorAssignment, Invoice, Letter, LetterInvoice
 from debtordesk.domain.money import format_money
 from debtordesk.letters import model
 from debtordesk.letters.labels import labels, locale_of
 from debtordesk.letters.layout import render_pdf
+from debtordesk.services.activity import record_event
 from debtordesk.services.correspondence import Kit, base_context, day, fill, recipient, short_day
 from debtordesk.services.factoring import FactorInfo, FactoringError, assigned_invoices, factors
 
@@ -88,8 +89,7 @@ def notice_pdf(session: Session, customer_id: int, factor_id: int, currency: str
                     created_by=who)
     letter.lines = [LetterInvoice(invoice_id=i.id, open_minor=i.open_minor) for i in invoices]
     session.add(letter)
-    session.add(Activity(customer_id=customer_id, occurred_on=today, kind="letter", created_by=who,
-                         note=f"{NAME} printed: {len(invoices)} invoice(s), {format_money(total, currency)}, "
-                              f"assigned to {factor.name}."))
+    record_event(session, customer_id, today, f"{NAME} printed: {len(invoices)} invoice(s), "
+                 f"{format_money(total, currency)}, assigned to {factor.name}.", who, kind="letter")
     session.flush()
     return letter.id, pdf

@@ -148,8 +148,9 @@ def record_payment(
     currency = check_currency(currency)
     if session.get(Customer, customer_id) is None:
         raise PaymentError("the customer does not exist")
-    plan = propose_allocation(session, customer_id, pay_date, amount_minor, currency, invoice_id)
     match = discount_match(session, customer_id, pay_date, amount_minor, currency, invoice_id)
+    plan = (allocate_to_named(amount_minor, match[0]) if match is not None
+            else propose_allocation(session, customer_id, pay_date, amount_minor, currency, invoice_id))
     payment = Payment(
         customer_id=customer_id,
         date=pay_date,

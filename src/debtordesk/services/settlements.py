@@ -21,9 +21,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from debtordesk.config import current_user
-from debtordesk.db.models import Activity, Customer, Invoice, Payment, Settlement, SettlementInvoice
+from debtordesk.db.models import Customer, Invoice, Payment, Settlement, SettlementInvoice
 from debtordesk.domain.money import check_currency, format_money
 from debtordesk.domain.problems import FieldErrors, UserError
+from debtordesk.services.activity import record_event
 from debtordesk.services.adjustments import MAX_REASON, reduce_invoice
 
 OFFERED, ACCEPTED, REJECTED, COMPLETED, LAPSED = "offered", "accepted", "rejected", "completed", "lapsed"
@@ -33,11 +34,6 @@ STATUS_NAMES = {OFFERED: "Offered", ACCEPTED: "Accepted", REJECTED: "Rejected", 
 
 class SettlementError(UserError):
     """A settlement refused; the message is meant for the user."""
-
-
-def _log(session: Session, s: Settlement, on: date, note: str, who: str) -> None:
-    session.add(Activity(customer_id=s.customer_id, occurred_on=on, kind="note", outcome="", note=note,
-                         created_by=who))
 
 
 def _describe(s: Settlement) -> str:
@@ -88,8 +84,7 @@ def record_offer(session: Session, customer_id: int, currency: str, amount_minor
                    balance_minor=balance, deadline=deadline, status=OFFERED, note=note.strip(), created_by=who)
     s.invoices = [SettlementInvoice(invoice_id=i.id, open_minor=i.open_minor) for i in invoices]
     session.add(s)
-    _log(session, s, offered_on, f"Settlement offered: {_describe(s)}." + (f" {note.strip()}" if note.strip() else ""),
-         who)
+    record_event(session, s.customer_id, offered_on, f"Settlement offered: {_describe(s)}.", who, remark=note)
     session.flush()
     return s
 
@@ -114,7 +109,8 @@ def accept_offer(session: Session, settlement_id: int, on: date, reason: str, wh
         raise FieldErrors({"reason": f"The reason can be at most {MAX_REASON} characters."})
     who = who if who is not None else current_user()
     s.status, s.decided_on, s.reason = ACCEPTED, on, reason.strip()
-    _log(session, s, on, f"Settlement accepted: {_describe(s)}. The rest is written off once it is paid.", who)
+    record_event(session, s.customer_id, on,
+                 f"Settlement accepted: {_describe(s)}. The rest is written off once it is paid.", who)
     session.flush()
     complete_paid_settlements(session, on, customer_id=s.customer_id, who=who)
     return s
@@ -126,8 +122,7 @@ def reject_offer(session: Session, settlement_id: int, on: date, note: str = "",
     s.status, s.decided_on = REJECTED, on
     if note.strip():
         s.note = f"{s.note}\n{note.strip()}".strip()
-    _log(session, s, on, f"Settlement offer rejected ({_describe(s)})." + (f" {note.strip()}" if note.strip() else ""),
-         who)
+    record_event(session, s.customer_id, on, f"Settlement offer rejected ({_describe(s)}).", who, remark=note)
     session.flush()
     return s
 
@@ -172,8 +167,9 @@ def complete_paid_settlements(session: Session, as_of: date, *, customer_id: int
                                f"Settlement: {s.reason}", who=who, log=False)
                 written += rest
         s.status, s.completed_on, s.written_off_minor = COMPLETED, on, written
-        _log(session, s, on, f"Settlement paid: {format_money(s.amount_minor, s.currency)} received; "
-             f"{format_money(written, s.currency)} written off ({s.reason}).", who)
+        record_event(session, s.customer_id, on,
+                     f"Settlement paid: {format_money(s.amount_minor, s.currency)} received; "
+                     f"{format_money(written, s.currency)} written off ({s.reason}).", who)
         done.append(s)
     session.flush()
     return done

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from debtordesk.db.engine import Database
 from debtordesk.domain.money import MoneyError, format_plain, parse_amount
 from debtordesk.domain.problems import FieldErrors, UserError, sentence
-from debtordesk.services.disputes import DisputeRow, dispute_history, mark_disputed, open_dispute, resolve_dispute
+from debtordesk.services.disputes import DisputeRow, mark_disputed, open_dispute, resolve_dispute
 from debtordesk.ui.formatting import OVERDUE_COLOR, day, money
 from debtordesk.ui.widgets.dates import date_edit, picked
 from debtordesk.ui.widgets.form import FieldForm
@@ -59,18 +59,12 @@ class InvoiceFacts:
 
 
 def read_facts(db: Database, invoice_id: int) -> InvoiceFacts:
-    from debtordesk.services.customers import ref_and_name
-    from debtordesk.services.invoices import read_invoice
+    from debtordesk.services.disputes import invoice_facts
 
     with db.session() as s:
-        form = read_invoice(s, invoice_id)
-        ref, name = ref_and_name(s, int(form.values["customer_id"]))
-        history = tuple(dispute_history(s, invoice_id))
-    currency = form.values["currency"]
-    amount = parse_amount(form.values["amount"], currency)
-    return InvoiceFacts(invoice_id, form.values["number"], f"{name} ({ref})" if ref else name,
-                        date.fromisoformat(form.values["issue_date"]), amount, amount - form.paid_minor, currency,
-                        history)
+        f = invoice_facts(s, invoice_id)
+    return InvoiceFacts(f.invoice_id, f.number, f.customer, f.issue_date, f.amount_minor, f.open_minor, f.currency,
+                        f.history)
 
 
 def _plain_label(parent: QWidget, text: str = "", name: str = "") -> QLabel:
