@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from debtordesk.db.models import CompanyProfile, Customer, LetterTemplate
+from debtordesk.db.models import CompanyProfile, Customer, FactorAssignment, Invoice, LetterTemplate
 from debtordesk.domain.company import format_iban
 from debtordesk.domain.interest import legal_basis
 from debtordesk.domain.money import format_money, to_decimal
@@ -82,6 +83,17 @@ class Kit:
         if k not in self._words:
             self._words[k] = template_for(self.session, key, language)
         return self._words[k]
+
+    @cached_property
+    def offers_discounts(self) -> bool:
+        """Whether any open invoice has early-payment terms (else a batch need not look per letter)."""
+        return self.session.scalar(select(Invoice.id).where(Invoice.discount_percent != "", Invoice.open_minor > 0)
+                                   .limit(1)) is not None
+
+    @cached_property
+    def uses_factoring(self) -> bool:
+        """Whether anything was ever assigned to a factor (else a batch need not look per letter)."""
+        return self.session.scalar(select(FactorAssignment.id).limit(1)) is not None
 
     @property
     def setup(self) -> PageSetup:

@@ -47,7 +47,7 @@ def context(p: Proposal, customer: Customer, kit: Kit, as_of: date) -> dict:
         "previous_letter": day(p.previous.sent_on, lang) if p.previous else "",
         # early-payment discounts still open to the customer (on invoices not yet due, as a rule)
         "discount_note": " ".join(discount_lines(discount_offers(kit.session, customer.id, p.currency, as_of),
-                                                 p.currency, lang)),
+                                                 p.currency, lang)) if kit.offers_discounts else "",
     })
     return values
 
@@ -93,7 +93,7 @@ def compose(p: Proposal, customer: Customer, kit: Kit, as_of: date) -> model.Let
         summary.append((words["fee"], money(p.fee_minor)))
     summary.append((words["total"], money(p.total_minor)))
     ids = [x.invoice_id for x in p.lines]
-    assigned = assigned_invoices(kit.session, customer.id, as_of, ids)
+    assigned = assigned_invoices(kit.session, customer.id, as_of, ids) if kit.uses_factoring else {}
     body = tuple(body) + notice_lines(assigned, {x.invoice_id: x.number for x in p.lines}, lang)
     refs = ((words["our_reference"], ref), (words["customer_no"], customer.ref))
     return model.Letter(
