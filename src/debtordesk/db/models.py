@@ -470,3 +470,4 @@ from debtordesk.db.models_collections import (  # noqa: E402, F401
     Settlement,
     SettlementInvoice,
 )
+from debtordesk.db.models_records import AuditEntry, StatementLine  # noqa: E402, F401
