@@ -3,9 +3,12 @@ user's real files or keychain."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,10 +35,72 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "books.sqlite3"
 
 
-@pytest.fixture
-def db(db_path):
+# A PostgreSQL server to run the database tests against as well (`bash scripts/test-postgres`
+# sets it): e.g. postgresql+psycopg://debtordesk:debtordesk@127.0.0.1:5432/postgres. Each test that
+# asks for `db` then gets a fresh database copied from one migrated template.
+PG_ENV = "DEBTORDESK_TEST_PG"
+_pg_counter = itertools.count(1)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: about the SQLite file itself (backups, pragmas, locks)")
+
+
+@pytest.fixture(scope="session")
+def _pg_server():
+    """(admin engine, server URL, template name) for the session, or None without a server."""
+    url = os.environ.get(PG_ENV)
+    if not url:
+        yield None
+        return
+    from sqlalchemy import create_engine, make_url
+
     from debtordesk.db.engine import open_database
 
-    database = open_database(f"sqlite:///{db_path}")
+    server = make_url(url)
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    template = f"dd_tpl_{os.getpid()}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {template}")
+        conn.exec_driver_sql(f"CREATE DATABASE {template}")
+    open_database(server.set(database=template).render_as_string(hide_password=False)).dispose()
+    with admin.connect() as conn:  # nothing (not even autovacuum) may be connected to a template being copied
+        conn.exec_driver_sql(f"ALTER DATABASE {template} WITH ALLOW_CONNECTIONS false")
+    yield admin, server, template
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)")
+    admin.dispose()
+
+
+@pytest.fixture
+def db_url(request, db_path, _pg_server) -> Iterator[str]:
+    """The URL of a new, empty (migrated on open) database: a SQLite file, or on a PostgreSQL
+    server when DEBTORDESK_TEST_PG is set and the test is not about the SQLite file."""
+    if _pg_server is None or request.node.get_closest_marker("sqlite_only"):
+        yield f"sqlite:///{db_path}"
+        return
+    admin, server, template = _pg_server
+    name = f"dd_t_{os.getpid()}_{next(_pg_counter)}"
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(10):  # a background worker still on the template makes the copy fail: try again
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {template}")
+            break
+        except OperationalError:
+            if attempt == 9:
+                raise
+            time.sleep(0.3)
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def db(db_url):
+    from debtordesk.db.engine import open_database
+
+    database = open_database(db_url)
     yield database
     database.dispose()

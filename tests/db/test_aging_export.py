@@ -33,11 +33,11 @@ def pdf_text(data: bytes) -> list[str]:
     return [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
 
 
-def test_csv_is_what_the_command_line_prints(db, db_path):
+def test_csv_is_what_the_command_line_prints(db):
     books(db)
     with db.session() as s:
         expected = aging_csv(aging_report(s, AS_OF, (30, 60, 90), "due"))
-    env = {**os.environ, "DEBTORDESK_DB": str(db_path)}
+    env = {**os.environ, "DEBTORDESK_DB": db.url}
     proc = subprocess.run([str(EXE), "aging", "--format", "csv", "--as-of", AS_OF.isoformat()],
                           capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr

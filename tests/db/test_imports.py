@@ -58,6 +58,7 @@ def test_the_same_bad_text_is_reported_on_every_row_it_is_on(customers, tmp_path
         (2, "issue_date"), (3, "currency"), (4, "issue_date"), (4, "currency")]
 
 
+@pytest.mark.sqlite_only  # the refusal is made with a SQLite trigger
 def test_a_row_the_database_refuses_leaves_nothing_written(customers, db_path, tmp_path):
     con = sqlite3.connect(db_path)
     con.execute("CREATE TRIGGER no_bad BEFORE INSERT ON invoice WHEN NEW.number = 'BAD' "
