@@ -75,8 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
 
-    exp = sub.add_parser("export", parents=[common], help="export a CSV file (re-importable)")
-    exp.add_argument("kind", choices=("customers", "invoices", "payments"))
+    exp = sub.add_parser("export", parents=[common],
+                         help="export a CSV file (re-importable), or `all`: every table to one JSON file")
+    exp.add_argument("kind", choices=("customers", "invoices", "payments", "all"))
     exp.add_argument("file", type=Path)
 
     aging = sub.add_parser("aging", parents=[common], help="aged receivables as of a date")
@@ -95,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     from debtordesk.cli import plan
 
     plan.add_parser(sub)
+    from debtordesk.cli import database
+
+    database.add_parser(sub, common)
     return parser
 
 
@@ -106,8 +110,9 @@ def _fail(message: str) -> int:
 def _open(args):
     from debtordesk.config import resolve_db_url
     from debtordesk.db.engine import open_database
+    from debtordesk.services.databases import with_stored_password
 
-    return open_database(resolve_db_url(args.db))
+    return open_database(with_stored_password(resolve_db_url(args.db)))
 
 
 def cmd_demo(args) -> int:
@@ -139,6 +144,11 @@ def cmd_import(args) -> int:
 
 def cmd_export(args) -> int:
     from debtordesk.services.exports import export_csv
+
+    if args.kind == "all":
+        from debtordesk.cli import database
+
+        return database.run_export_all(args, _open)
 
     db = _open(args)
     with db.session() as s:
@@ -221,6 +231,12 @@ def cmd_dunning(args) -> int:
     return dunning.run(args, _open, _table)
 
 
+def cmd_copy_to(args) -> int:
+    from debtordesk.cli import database
+
+    return database.run_copy(args, _open)
+
+
 COMMANDS = {
     "gui": cmd_gui,
     "demo": cmd_demo,
@@ -231,6 +247,7 @@ COMMANDS = {
     "dunning": cmd_dunning,
     "kpi": lambda args: args.run_command(args, _open),
     "plan": lambda args: args.run_command(args),
+    "copy-to": cmd_copy_to,
 }
 
 
