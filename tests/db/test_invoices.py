@@ -71,6 +71,9 @@ def test_filters_and_sorting(ledger, kw, expected):
     assert numbers(ledger, **kw) == expected
 
 
+CHANGED_BY = r"was changed by \S+ at \d\d:\d\d today, after you opened it"
+
+
 def test_rows_carry_status_and_days_overdue(ledger):
     with ledger.session() as s:
         rows = {r.number: r for r in list_invoices(s, InvoiceQuery(), TODAY, 0, 10)}
@@ -110,7 +113,7 @@ def test_editing_keeps_paid_amounts_consistent(ledger):
         assert save_invoice(s, form).open_minor == 5000
         assert drift(s) == []
     stale = form
-    with ledger.transaction() as s, pytest.raises(UserError, match="changed elsewhere"):
+    with ledger.transaction() as s, pytest.raises(UserError, match=CHANGED_BY):
         save_invoice(s, stale)  # the version read before the last save
 
 

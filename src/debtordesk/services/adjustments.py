@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from debtordesk.db.ledger import refresh_open
+from debtordesk.db.locks import lock_customers
 from debtordesk.db.models import Allocation, Customer, Invoice, Payment
 from debtordesk.domain.money import format_money, format_plain
 from debtordesk.domain.problems import FieldErrors, UserError
@@ -58,6 +59,8 @@ def reduce_invoice(session: Session, invoice_id: int, kind: str, amount_minor: i
     if kind not in KIND_NAMES or kind == "payment":
         raise ValueError(f"not an adjustment kind: {kind}")
     inv = _invoice(session, invoice_id)
+    lock_customers(session, [inv.customer_id])  # then read what is left to pay as it is now
+    session.refresh(inv)
     name = KIND_NAMES[kind].lower()
     errors = {}
     if amount_minor <= 0:

@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from debtordesk.db.locks import lock_customers
 from debtordesk.db.models import Activity, Customer, Invoice, Payment
 from debtordesk.domain.customers import FieldErrors, check_customer
 from debtordesk.domain.money import format_plain
 from debtordesk.domain.problems import UserError
 from debtordesk.services.company import base_currency
+from debtordesk.services.conflicts import changed_elsewhere
 from debtordesk.services.lists import Sort, get_or_gone, like_pattern, nominal, window
 
 FORM_FIELDS = ("ref", "name", "contact_person", "email", "phone", "address_line1", "address_line2",
@@ -271,7 +273,9 @@ def save_customer(session: Session, form: CustomerForm) -> Customer:
         customer = Customer(**checked.values)
         session.add(customer)
     else:
+        lock_customers(session, [form.id])  # someone saving the same customer now finishes first
         customer = _get(session, form.id)
+        session.refresh(customer)
         _check_version(customer, form.version)
         for key, value in checked.values.items():
             setattr(customer, key, value)
@@ -281,10 +285,8 @@ def save_customer(session: Session, form: CustomerForm) -> Customer:
 
 def _check_version(customer: Customer, version: int | None) -> None:
     if version is not None and customer.version != version:
-        raise UserError(
-            f"{customer.name} was changed elsewhere since you opened it. Close the form and open it "
-            "again to see the latest details; nothing was saved."
-        )
+        session = object_session(customer)
+        raise UserError(changed_elsewhere(session, "customer", customer.id, customer.name))
 
 
 def set_archived(session: Session, customer_id: int, archived: bool) -> Customer:

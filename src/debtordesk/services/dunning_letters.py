@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from debtordesk.config import current_user
+from debtordesk.db.locks import lock_customers
 from debtordesk.db.models import Activity, Customer, Letter, LetterInvoice
 from debtordesk.domain.money import format_money
 from debtordesk.domain.problems import Problem, Rejected, UserError
@@ -148,6 +149,8 @@ def still_proposed(session: Session, keys: Sequence[tuple[int, str, int]], as_of
     """The proposals for `keys` (customer id, currency, level position) worked out again now; if any
     account no longer gets that level, Rejected names each change."""
     wanted = {(c, cur): pos for c, cur, pos in keys}
+    # a second user recording the same letters waits here, then finds them recorded
+    lock_customers(session, {c for c, _ in wanted})
     fresh = {p.key: p for p in dunning_run(session, as_of, customer_ids=sorted({c for c, _ in wanted}))}
     problems = []
     chosen: list[Proposal] = []

@@ -9,12 +9,14 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from debtordesk.db.ledger import refresh_open
+from debtordesk.db.locks import lock_customers
 from debtordesk.db.models import Allocation, Customer, Invoice
 from debtordesk.domain.dates import DateError, parse_iso_date
 from debtordesk.domain.discounts import check_terms
 from debtordesk.domain.money import MoneyError, check_currency, format_plain, parse_amount
 from debtordesk.domain.problems import FieldErrors, UserError, sentence
 from debtordesk.services.company import base_currency
+from debtordesk.services.conflicts import changed_elsewhere
 from debtordesk.services.lists import Sort, contains, get_or_gone, nominal, window
 
 STATUSES = ("all", "open", "overdue", "part_paid", "paid")
@@ -195,9 +197,11 @@ def save_invoice(session: Session, form: InvoiceForm) -> Invoice:
     v = {k: (form.values.get(k) or "").strip() for k in FORM_FIELDS}
     errors: dict[str, str] = {}
     existing = _get(session, form.id) if form.id is not None else None
+    if existing is not None:  # someone saving the same customer's records now finishes first
+        lock_customers(session, [existing.customer_id])
+        session.refresh(existing)
     if existing is not None and form.version is not None and existing.version != form.version:
-        raise UserError(f"Invoice {existing.number} was changed elsewhere since you opened it. Close the "
-                        "form and open it again to see the latest details; nothing was saved.")
+        raise UserError(changed_elsewhere(session, "invoice", existing.id, f"Invoice {existing.number}"))
     if not v["number"]:
         errors["number"] = "An invoice number is required."
     elif len(v["number"]) > 50:

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from debtordesk.db.ledger import refresh_open
+from debtordesk.db.locks import lock_customers
 from debtordesk.db.models import Allocation, Customer, Invoice, Payment
 from debtordesk.domain.allocation import AllocationPlan, OpenItem, allocate, allocate_to_named
 from debtordesk.domain.discounts import available
@@ -17,6 +18,7 @@ from debtordesk.domain.money import check_currency, format_plain
 from debtordesk.domain.problems import UserError
 from debtordesk.services.adjustments import reduce_invoice
 from debtordesk.services.company import base_currency
+from debtordesk.services.conflicts import changed_elsewhere
 from debtordesk.services.lists import Sort, contains, nominal, window
 from debtordesk.services.plan_tracking import plan_invoice_order
 from debtordesk.services.settlements import complete_paid_settlements
@@ -148,6 +150,7 @@ def record_payment(
     currency = check_currency(currency)
     if session.get(Customer, customer_id) is None:
         raise PaymentError("the customer does not exist")
+    lock_customers(session, [customer_id])  # another user's allocation for this customer waits for ours
     match = discount_match(session, customer_id, pay_date, amount_minor, currency, invoice_id)
     plan = (allocate_to_named(amount_minor, match[0]) if match is not None
             else propose_allocation(session, customer_id, pay_date, amount_minor, currency, invoice_id))
@@ -174,15 +177,25 @@ def record_payment(
     return payment
 
 
-def reallocate(session: Session, payment_id: int, lines: Sequence[tuple[int, int]]) -> Payment:
+def reallocate(session: Session, payment_id: int, lines: Sequence[tuple[int, int]], *,
+               expected: Sequence[tuple[int, int]] | None = None) -> Payment:
     """Replace a payment's allocations by hand: (invoice id, minor units) pairs.
 
     Each invoice must be the payer's, in the payment's currency, and not paid beyond its amount;
     the lines may not add up to more than the payment. What is left is unapplied credit.
+    `expected` is the allocations the user started from: if someone else changed them meanwhile,
+    nothing is saved and PaymentError says who and when.
     """
     payment = session.get(Payment, payment_id)
     if payment is None:
         raise PaymentError("the payment does not exist")
+    lock_customers(session, [payment.customer_id])
+    payment = session.scalars(select(Payment).where(Payment.id == payment_id)
+                              .execution_options(populate_existing=True)).one()
+    session.refresh(payment, ["allocations"])
+    if expected is not None and _lines(expected) != _lines(
+            (a.invoice_id, a.amount_minor) for a in payment.allocations):
+        raise PaymentError(changed_elsewhere(session, "payment", payment.id, "This payment"))
     merged: dict[int, int] = {}
     for invoice_id, amount in lines:
         if amount < 0:
@@ -211,6 +224,13 @@ def reallocate(session: Session, payment_id: int, lines: Sequence[tuple[int, int
     session.flush()
     refresh_open(session, invoice_ids=[*before, *merged], payment_ids=[payment.id])
     return payment
+
+
+def _lines(lines) -> dict[int, int]:
+    merged: dict[int, int] = {}
+    for invoice_id, amount in lines:
+        merged[invoice_id] = merged.get(invoice_id, 0) + amount
+    return {i: a for i, a in merged.items() if a}
 
 
 def unapplied_minor(session: Session, payment_id: int) -> int:
@@ -312,9 +332,11 @@ def apply_credit(session: Session, customer_id: int, currency: str) -> int:
     Each payment keeps its own date: an invoice issued after a payment may be paid by it now.
     Returns the minor units applied."""
     applied = 0
+    lock_customers(session, [customer_id])
     payments = list(session.scalars(
         select(Payment).where(Payment.customer_id == customer_id, Payment.currency == currency,
-                              Payment.unapplied_minor > 0).order_by(Payment.date, Payment.id)))
+                              Payment.unapplied_minor > 0).order_by(Payment.date, Payment.id)
+        .execution_options(populate_existing=True)))
     for payment in payments:
         items = open_items(session, customer_id, currency)
         if not items:

@@ -343,7 +343,7 @@ class ReallocateDialog(PaymentDialog):
             return
         try:
             with self.db.transaction() as s:
-                reallocate(s, self.details.id, lines)
+                reallocate(s, self.details.id, lines, expected=self.details.lines)
         except UserError as exc:
             QMessageBox.warning(self, "Allocation not changed", sentence(str(exc)))
             return
