@@ -56,6 +56,8 @@ class FileMenu(QObject):
             self._add(imports, f"&{kind.title()}…", lambda _checked=False, k=kind: self.import_file(k),
                       tip=f"Add {kind} from a CSV file (all rows or none)")
         self._add(menu, "&Export…", self.export_all, tip="Write customers, invoices and payments to CSV files")
+        self._add(menu, "Export everything (&JSON)…", self.export_everything,
+                  tip="Write every table and row of the database to one JSON file")
         menu.addSeparator()
         self._add(menu, "&Back up now…", self.back_up, tip="Save a copy of the whole database")
         menu.addSeparator()
@@ -166,6 +168,27 @@ class FileMenu(QObject):
                          f"({', '.join(names)}).")
 
         window.tasks.run(job, label=f"Exporting to {folder}…", on_success=exported)
+
+    def export_everything(self) -> None:
+        suggested = self._folder() / f"debtordesk-export-{self.window.today.isoformat()}.json"
+        chosen, _ = QFileDialog.getSaveFileName(self.window, "Export everything (JSON)", str(suggested),
+                                                "JSON files (*.json);;All files (*)")
+        if not chosen:
+            return
+        path = Path(chosen) if Path(chosen).suffix else Path(chosen).with_suffix(".json")
+        self._remember(path)
+        db, window = self.window.db, self.window
+
+        def job(report, should_cancel):
+            from debtordesk.services.json_export import export_json
+
+            with db.session() as session:
+                return export_json(session, path, report, should_cancel)
+
+        def exported(result) -> None:
+            tell(window, f"Exported {result.rows:,} rows from {len(result.counts)} tables to {path}.")
+
+        window.tasks.run(job, label=f"Exporting everything to {path.name}…", on_success=exported)
 
     # -- backup ----------------------------------------------------------------------------------
 
