@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from debtordesk.db.backups import DEFAULT_KEEP
 from debtordesk.db.models import Setting
 
 DEFAULTS: dict[str, str] = {
@@ -17,6 +18,7 @@ DEFAULTS: dict[str, str] = {
     "dunning.minimum": "5.00",
     "plans.on_breach": "resume",  # or "final-demand"
     "promises.grace_days": "3",  # days after a promised date before the promise counts as broken
+    "backups.keep": str(DEFAULT_KEEP),  # how many backups of each database file to keep
     "smtp.host": "",
     "smtp.port": "587",
     "smtp.security": "starttls",
