@@ -84,8 +84,10 @@ def test_header_and_file_problems(cli, tmp_path):
     assert r.code == 1 and "missing.csv: cannot be read" in r.err
     latin = tmp_path / "latin1.csv"
     latin.write_bytes("ref,name\nM1,Müller\n".encode("latin-1"))
-    r = cli("import", "customers", str(latin))
+    r = cli("import", "customers", str(latin), "--encoding", "utf-8")  # told UTF-8, it is not
     assert r.code == 1 and "latin1.csv: is not UTF-8 text" in r.err
+    r = cli("import", "customers", str(latin), "--dry-run")  # detected: Windows-1252 reads it right
+    assert r.code == 0 and "Windows-1252" in r.out
     r = cli("import", "customers", str(write(tmp_path / "e.csv", "")))
     assert r.code == 1 and "the file is empty" in r.err
     r = cli("import", "customers", str(write(tmp_path / "s.csv", "ref,name\nA,B,C\n")))

@@ -70,10 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--invoices", type=_count_arg, default=240)
     demo.add_argument("--seed", type=int, default=1)
 
-    imp = sub.add_parser("import", parents=[common], help="import a CSV file (all rows or none)")
-    imp.add_argument("kind", choices=("customers", "invoices", "payments"))
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+    from debtordesk.cli import importing
+
+    importing.add_parser(sub, common)
 
     exp = sub.add_parser("export", parents=[common],
                          help="export a CSV file (re-importable), or `all`: every table to one JSON file")
@@ -126,20 +125,9 @@ def cmd_demo(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from debtordesk.services.imports import import_csv
+    from debtordesk.cli import importing
 
-    db = _open(args)
-    with db.session() as s:
-        with s.begin():
-            result = import_csv(s, args.kind, args.file)
-            if args.dry_run:
-                s.rollback()
-    if args.dry_run:
-        print(f"{args.file.name}: {result.rows} {args.kind} checked, no problems found. "
-              "Nothing was written (dry run).")
-    else:
-        print(f"Imported {result.rows} {args.kind} from {args.file.name}.")
-    return EXIT_OK
+    return importing.run(args, _open)
 
 
 def cmd_export(args) -> int:

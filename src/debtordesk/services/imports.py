@@ -1,14 +1,18 @@
 """CSV import: all-or-nothing. Every bad row is reported; if there is any, nothing is written.
 
-Files are UTF-8 (a BOM is tolerated), comma-separated, with a header row. Row numbers count the
-header as row 1, as a spreadsheet shows them.
+Without a format, files are read as the app writes them: UTF-8 (a BOM is tolerated),
+comma-separated, dates YYYY-MM-DD, '.' as decimal point, the columns named as the fields. A
+`CsvFormat` (services.import_format detects one) and a mapping (one field per file column, ""
+for a column not imported; services.import_mapping suggests one) read other files the same way.
+Row numbers count the header as row 1, as a spreadsheet shows them (a value with line breaks
+inside quotes is still one row). `preview_csv` runs every check and writes nothing.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,12 +21,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from debtordesk.db.models import Customer, Invoice, utcnow
+from debtordesk.domain.csvformat import CsvFormat, date_parser, parse_money, plain_amount
 from debtordesk.domain.customers import check_customer
 from debtordesk.domain.dates import DateError, parse_iso_date
 from debtordesk.domain.money import MoneyError, check_currency, parse_amount
 from debtordesk.domain.problems import Problem, Rejected
+from debtordesk.domain.progress import Cancelled, Progress, Report, ShouldCancel
 from debtordesk.services.company import base_currency
 from debtordesk.services.csvfiles import SPECS
+from debtordesk.services.import_format import not_text, open_text
+from debtordesk.services.import_mapping import LABELS
 from debtordesk.services.payments import PaymentError, record_payment
 
 
@@ -32,16 +40,38 @@ class ImportResult:
     rows: int
 
 
+class _Context:
+    """What every row of one file shares: its name, the problems found so far, the file's column
+    for each field, and how dates and amounts are written."""
+
+    __slots__ = ("file", "problems", "columns", "parse_date", "parse_money", "decimal_comma", "broken")
+
+    def __init__(self, file: str, fmt: CsvFormat | None):
+        self.file = file
+        self.problems: list[Problem] = []
+        self.columns: dict[str, str] = {}  # field -> the file's header, where they differ
+        self.decimal_comma = bool(fmt and fmt.decimal_comma)
+        self.broken: list[tuple[int, list[str]]] = []  # rows with the wrong number of fields, as read
+        if fmt is None:  # the app's own format, exactly as before formats existed
+            self.parse_date: Callable[[str], date] = parse_iso_date
+            self.parse_money: Callable[[str, str], int] = parse_amount
+        else:
+            self.parse_date = date_parser(fmt.date_format)
+            comma = fmt.decimal_comma
+            self.parse_money = lambda raw, currency: parse_money(raw, currency, comma)
+
+
 class _Row:
     """One CSV row with helpers that record a Problem instead of raising."""
 
-    __slots__ = ("file", "number", "values", "problems")
+    __slots__ = ("ctx", "number", "values")
 
-    def __init__(self, file: str, number: int, values: dict[str, str], problems: list[Problem]):
-        self.file, self.number, self.values, self.problems = file, number, values, problems
+    def __init__(self, ctx: _Context, number: int, values: dict[str, str]):
+        self.ctx, self.number, self.values = ctx, number, values
 
     def fail(self, column: str, message: str) -> None:
-        self.problems.append(Problem(message, self.file, self.number, column))
+        ctx = self.ctx
+        ctx.problems.append(Problem(message, ctx.file, self.number, ctx.columns.get(column, column)))
 
     def text(self, column: str, *, required: bool = False, max_len: int = 200) -> str:
         value = (self.values.get(column) or "").strip()
@@ -56,7 +86,7 @@ class _Row:
         if not raw and not required:
             return None
         try:
-            return parse_iso_date(raw)
+            return self.ctx.parse_date(raw)
         except DateError as exc:
             self.fail(column, str(exc))
             return None
@@ -66,7 +96,7 @@ class _Row:
         if currency is None:  # currency itself was bad; that problem is already reported
             return None
         try:
-            minor = parse_amount(raw, currency)
+            minor = self.ctx.parse_money(raw, currency)
         except MoneyError as exc:
             self.fail(column, str(exc))
             return None
@@ -89,57 +119,88 @@ class _Row:
             return None
 
 
-def _read(path: Path, kind: str) -> tuple[list[_Row], list[Problem]]:
+def _header_fields(ctx: _Context, kind: str, header: list[str], fields: Sequence[str | None] | None) -> list:
+    """The field each column feeds ("" not imported, None unknown), after checking the header:
+    a missing or doubled field raises Rejected at once (the rows cannot be read); an unknown
+    column is reported with the row problems (the rows are still checked)."""
+    spec, name = SPECS[kind], ctx.file
+    columns = [h.strip() for h in header]
+    if fields is None:
+        fields = [c if c in spec.columns else None for c in columns]
+        doubled = [Problem("this column appears twice", name, 1, c) for i, c in enumerate(columns) if c in columns[:i]]
+    else:
+        fields = list(fields)
+        if len(fields) != len(columns):
+            raise Rejected([Problem(f"has {len(columns)} columns but the mapping has {len(fields)}; "
+                                    "choose the columns again", name, 1)])
+        ctx.columns = {f: c for f, c in zip(fields, columns, strict=True) if f and f != c}
+        doubled = []
+        for i, f in enumerate(fields):
+            earlier = [columns[j] for j in range(i) if fields[j] == f]
+            if f and earlier:
+                doubled.append(Problem(f"'{earlier[0]}' and '{columns[i]}' both feed {LABELS.get(f, f)}; "
+                                       "choose one of them", name, 1, columns[i]))
+    ctx.problems += [Problem(f"unknown column '{c}' (allowed: {', '.join(spec.columns)})", name, 1, c)
+                     for c, f in zip(columns, fields, strict=True) if f is None]
+    bad = [Problem("this required column is missing", name, 1, ctx.columns.get(r, r))
+           for r in spec.required if r not in fields]
+    if bad or doubled:
+        raise Rejected(ctx.problems + bad + doubled)
+    return fields
+
+
+def _read(ctx: _Context, path: Path, kind: str, fmt: CsvFormat | None, fields: Sequence[str | None] | None,
+          report: Report | None = None, should_cancel: ShouldCancel | None = None) -> list[_Row]:
     """Check the header and read the rows. Header problems raise Rejected at once; row
-    problems are collected in the returned list, which every row appends to."""
-    name = path.name
-    spec = SPECS[kind]
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise Rejected([Problem(f"cannot be read ({exc.strerror})", name)]) from exc
-    problems: list[Problem] = []
+    problems are collected in ctx.problems, which every row appends to."""
+    name = ctx.file
+    handle = open_text(path, fmt or CsvFormat())
+    problems = ctx.problems
     rows: list[_Row] = []
+    number = 1
     with handle:
-        reader = csv.reader(handle)
+        reader = csv.reader(handle, delimiter=fmt.delimiter if fmt else ",")
         try:
             header = next(reader, None)
             if header is None:
                 raise Rejected([Problem("the file is empty; it needs a header row", name)])
-            columns = [h.strip() for h in header]
-            # an unknown column is reported with the row problems (rows are still checked);
-            # a missing or doubled column makes the rows unreadable, so it stops here
-            problems += [
-                Problem(f"unknown column '{c}' (allowed: {', '.join(spec.columns)})", name, 1, c)
-                for c in columns if c not in spec.columns
-            ]
-            bad = [Problem("this required column is missing", name, 1, c)
-                   for c in spec.required if c not in columns]
-            bad += [Problem("this column appears twice", name, 1, c)
-                    for i, c in enumerate(columns) if c in columns[:i]]
-            if bad:
-                raise Rejected(problems + bad)
-            for fields in reader:
-                if not any(f.strip() for f in fields):
+            wanted = _header_fields(ctx, kind, header, fields)
+            width = len(wanted)
+            if all(f is not None and f != "" for f in wanted):  # every column is a field: the plain path
+                keys: list | None = wanted
+            else:
+                keys, picks = None, [(i, f) for i, f in enumerate(wanted) if f]
+            watch = report is not None or should_cancel is not None
+            for number, record in enumerate(reader, 2):  # a record, not a line: quoted line breaks stay in
+                if not any(f.strip() for f in record):
                     continue
-                if len(fields) != len(columns):
-                    problems.append(Problem(
-                        f"has {len(fields)} fields but the header has {len(columns)}",
-                        name, reader.line_num,
-                    ))
+                if len(record) != width:
+                    problems.append(Problem(f"has {len(record)} fields but the header has {width}", name, number))
+                    ctx.broken.append((number, record))
                     continue
-                values = dict(zip(columns, fields, strict=True))
-                rows.append(_Row(name, reader.line_num, values, problems))
+                values = dict(zip(keys, record, strict=True)) if keys else {f: record[i] for i, f in picks}
+                rows.append(_Row(ctx, number, values))
+                if watch and not number & 4095:
+                    _tick(report, should_cancel, Progress(0, None, f"Reading: {number - 1:,} rows so far"))
         except UnicodeDecodeError as exc:
-            raise Rejected([Problem("is not UTF-8 text (save it as CSV UTF-8)", name)]) from exc
+            raise not_text(path, fmt or CsvFormat()) from exc
         except csv.Error as exc:
-            raise Rejected(
-                [Problem(f"is not a valid CSV file ({exc})", name, reader.line_num)]
-            ) from exc
-    return rows, problems
+            raise Rejected([Problem(f"is not a valid CSV file ({exc})", name, number + 1)]) from exc
+    return rows
 
 
-def _customers(session: Session, rows: list[_Row], problems: list[Problem]) -> int:
+def _tick(report: Report | None, should_cancel: ShouldCancel | None, progress: Progress) -> None:
+    if should_cancel is not None and should_cancel():
+        raise Cancelled()
+    if report is not None:
+        report(progress)
+
+
+Tick = Callable[[Progress], None]
+
+
+def _customers(session: Session, rows: list[_Row], ctx: _Context, write: bool, tick: Tick) -> int:
+    problems = ctx.problems
     existing = set(session.scalars(select(Customer.ref)))
     base = base_currency(session)
     seen: dict[str, int] = {}
@@ -148,6 +209,12 @@ def _customers(session: Session, rows: list[_Row], problems: list[Problem]) -> i
         lines = [line.strip() for line in row.values.get("address", "").splitlines() if line.strip()]
         raw = {k: row.values.get(k, "") for k in SPECS["customers"].columns}
         raw.update(address_line1=lines[0] if lines else "", address_line2=", ".join(lines[1:]))
+        if ctx.decimal_comma and raw["credit_limit"].strip():  # the check reads amounts the app's way
+            try:
+                raw["credit_limit"] = plain_amount(raw["credit_limit"], True)
+            except MoneyError as exc:
+                row.fail("credit_limit", str(exc))
+                raw["credit_limit"] = ""
         checked = check_customer(raw, base)
         for key, message in checked.errors.items():
             column = {"address_line1": "address", "address_line2": "address"}.get(key, key)
@@ -162,7 +229,8 @@ def _customers(session: Session, rows: list[_Row], problems: list[Problem]) -> i
         seen.setdefault(ref, row.number)
         if not checked.errors:
             new.append(Customer(**checked.values))
-    if not problems:
+    if write and not problems:
+        tick(Progress(0, len(new), f"Writing {len(new):,} customers"))
         session.add_all(new)
     return len(new)
 
@@ -191,11 +259,12 @@ def _in_file(session: Session, key, rows: list[_Row], column: str, *wanted) -> l
     return found
 
 
-def _invoices(session: Session, rows: list[_Row], problems: list[Problem]) -> int:
+def _invoices(session: Session, rows: list[_Row], ctx: _Context, write: bool, tick: Tick) -> int:
     """Check every row, then insert them all in one executemany (plain rows, not ORM objects:
     a file may hold hundreds of thousands). Dates and currencies repeat across a file, so each
     distinct text is parsed once; a text that fails is parsed again on every row it is on, so
     each of those rows reports its problem."""
+    problems = ctx.problems
     customers = _customer_lookup(session)
     existing = set(_in_file(session, Invoice.number, rows, "number", Invoice.number))
     base = base_currency(session)
@@ -242,15 +311,17 @@ def _invoices(session: Session, rows: list[_Row], problems: list[Problem]) -> in
             new.append((number, customer.id, issue, due, amount, amount, currency,
                         row.text("description", max_len=2000), False, created, 1,
                         customer.discount_percent or "", customer.discount_days or 0))
-    if not problems:
+    if write and not problems:
         table = insert(Invoice.__table__)
         for start in range(0, len(new), _INSERT_CHUNK):  # tuples held, dicts only for a chunk at a time
+            tick(Progress(start, len(new), f"Writing invoice {start + 1:,} of {len(new):,}"))
             session.execute(table, [dict(zip(_INVOICE_COLUMNS, r, strict=True))
                                     for r in new[start:start + _INSERT_CHUNK]])
     return len(new)
 
 
-def _payments(session: Session, rows: list[_Row], problems: list[Problem]) -> int:
+def _payments(session: Session, rows: list[_Row], ctx: _Context, write: bool, tick: Tick) -> int:
+    problems = ctx.problems
     customers = _customer_lookup(session)
     invoices = {
         number: (iid, cid, cur)
@@ -283,9 +354,11 @@ def _payments(session: Session, rows: list[_Row], problems: list[Problem]) -> in
                 currency=currency, invoice_id=invoice[0] if invoice else None,
                 reference=row.text("reference"), method=row.text("method", max_len=50),
             )))
-    if problems:
+    if problems or not write:
         return len(todo)
-    for row, args in todo:  # in file order: the allocation of each row sees the ones before it
+    for i, (row, args) in enumerate(todo):  # in file order: the allocation of each row sees the ones before it
+        if not i % 200:
+            tick(Progress(i, len(todo), f"Recording payment {i + 1:,} of {len(todo):,}"))
         try:
             record_payment(session, args.pop("customer_id"), args.pop("pay_date"),
                            args.pop("amount_minor"), args.pop("currency"), **args)
@@ -294,25 +367,93 @@ def _payments(session: Session, rows: list[_Row], problems: list[Problem]) -> in
     return len(todo)
 
 
-_IMPORTERS: dict[str, Callable[[Session, list[_Row], list[Problem]], int]] = {
+_IMPORTERS: dict[str, Callable[[Session, list[_Row], _Context, bool, Tick], int]] = {
     "customers": _customers,
     "invoices": _invoices,
     "payments": _payments,
 }
 
 
-def import_csv(session: Session, kind: str, path: Path) -> ImportResult:
-    """Validate every row of `path`, then write them all, or raise Rejected and write nothing.
-
-    The caller commits (or rolls back for a dry run)."""
+def _check(session: Session, kind: str, path: Path, fmt: CsvFormat | None, fields: Sequence[str | None] | None,
+           write: bool, report: Report | None, should_cancel: ShouldCancel | None) -> tuple[_Context, list[_Row], int]:
     if kind not in _IMPORTERS:
         raise ValueError(f"unknown import kind {kind!r}")
-    rows, problems = _read(Path(path), kind)
+    path = Path(path)
+    ctx = _Context(path.name, fmt)
+    rows = _read(ctx, path, kind, fmt, fields, report, should_cancel)
+
+    def tick(progress: Progress) -> None:
+        _tick(report, should_cancel, progress)
+
+    tick(Progress(0, None, f"Checking {len(rows):,} rows"))
+    count = _IMPORTERS[kind](session, rows, ctx, write, tick)  # writes only when no row has a problem
+    return ctx, rows, count
+
+
+def import_csv(session: Session, kind: str, path: Path, fmt: CsvFormat | None = None,
+               fields: Sequence[str | None] | None = None, *, report: Report | None = None,
+               should_cancel: ShouldCancel | None = None) -> ImportResult:
+    """Validate every row of `path`, then write them all, or raise Rejected and write nothing.
+
+    `fmt` says how the file is written (None: the app's own format); `fields` gives the field of
+    each file column ("" not imported, None refused as unknown; None: the header names the
+    fields). With `should_cancel`, Cancelled may be raised part-way. The caller commits (or rolls
+    back for a dry run, a refusal or a cancellation)."""
     try:
-        count = _IMPORTERS[kind](session, rows, problems)  # writes only when no row has a problem
-        if problems:
-            raise Rejected(sorted(problems, key=lambda p: p.row or 0))
+        ctx, _rows, count = _check(session, kind, path, fmt, fields, True, report, should_cancel)
+        if ctx.problems:
+            raise Rejected(sorted(ctx.problems, key=lambda p: p.row or 0))
         session.flush()
     except IntegrityError as exc:
         raise Rejected([Problem(f"the database refused the rows: {exc.orig}", Path(path).name)]) from exc
     return ImportResult(kind, count)
+
+
+@dataclass
+class Preview:
+    """Every row of a file as it would be imported, with its problems; nothing is written."""
+
+    kind: str
+    file: str
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (row number, field -> text)
+    problems: dict[int, list[Problem]] = field(default_factory=dict)  # row number -> its problems
+    file_problems: list[Problem] = field(default_factory=list)  # the header's, or the whole file's
+
+    @property
+    def bad(self) -> int:
+        return len(self.problems)
+
+    @property
+    def good(self) -> int:
+        return len(self.rows) - self.bad
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.rows) and not self.problems and not self.file_problems
+
+    def all_problems(self) -> list[Problem]:
+        return self.file_problems + [p for n in sorted(self.problems) for p in self.problems[n]]
+
+
+def preview_csv(session: Session, kind: str, path: Path, fmt: CsvFormat | None = None,
+                fields: Sequence[str | None] | None = None, *, report: Report | None = None,
+                should_cancel: ShouldCancel | None = None) -> Preview:
+    """Read and check every row as `import_csv` would, and write nothing: each row with its
+    problems (rows with the wrong number of fields are shown as read)."""
+    path = Path(path)
+    preview = Preview(kind, path.name)
+    try:
+        ctx, rows, _count = _check(session, kind, path, fmt, fields, False, report, should_cancel)
+    except Rejected as exc:
+        preview.file_problems = list(exc.problems)
+        return preview
+    names = [f for f in (fields or []) if f]
+    shown = [(r.number, r.values) for r in rows]
+    shown += [(n, dict(zip(names or SPECS[kind].columns, record, strict=False))) for n, record in ctx.broken]
+    preview.rows = sorted(shown, key=lambda r: r[0]) if ctx.broken else shown
+    for problem in ctx.problems:
+        if problem.row is None or problem.row == 1:
+            preview.file_problems.append(problem)
+        else:
+            preview.problems.setdefault(problem.row, []).append(problem)
+    return preview
