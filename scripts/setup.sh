@@ -49,3 +49,26 @@ make_venv() {  # make_venv EXTRAS: creates .venv if needed and installs the proj
   fi
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
 }
+
+start_postgres() {  # exports DEBTORDESK_TEST_PG: the given server, else a local one (installed and started as root)
+  # Debian's postgresql package on 127.0.0.1, throw-away settings (no fsync), a role that may create databases.
+  [ -n "${DEBTORDESK_TEST_PG:-}" ] && return 0
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then return 1; fi
+  local version port
+  apt_install postgresql
+  version="$(ls /usr/lib/postgresql | sort -V | tail -n 1)"
+  if ! pg_lsclusters -h | awk '{print $1, $2}' | grep -qx "$version main"; then
+    pg_createcluster "$version" main >/dev/null
+  fi
+  if ! pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" {print $4}' | grep -qx online; then
+    pg_ctlcluster "$version" main start -- -o "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
+  for _ in $(seq 1 30); do
+    su postgres -c "psql -qtAc 'SELECT 1'" >/dev/null 2>&1 && break
+    sleep 1
+  done
+  su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = 'debtordesk'\"" | grep -q 1 ||
+    su postgres -c "psql -qc \"CREATE ROLE debtordesk LOGIN CREATEDB PASSWORD 'debtordesk'\""
+  port="$(pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" {print $3}')"
+  export DEBTORDESK_TEST_PG="postgresql+psycopg://debtordesk:debtordesk@127.0.0.1:${port}/postgres"
+}

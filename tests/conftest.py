@@ -35,10 +35,12 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "books.sqlite3"
 
 
-# A PostgreSQL server to run the database tests against as well (`bash scripts/test-postgres`
-# sets it): e.g. postgresql+psycopg://debtordesk:debtordesk@127.0.0.1:5432/postgres. Each test that
-# asks for `db` then gets a fresh database copied from one migrated template.
+# A PostgreSQL server for the tests (scripts/test and scripts/test-postgres start one when they can):
+# e.g. postgresql+psycopg://debtordesk:debtordesk@127.0.0.1:5432/postgres. With BACKEND_ENV=postgresql
+# (scripts/test-postgres) each test that asks for `db` gets a fresh database there, copied from one
+# migrated template; otherwise a SQLite file.
 PG_ENV = "DEBTORDESK_TEST_PG"
+BACKEND_ENV = "DEBTORDESK_TEST_BACKEND"
 _pg_counter = itertools.count(1)
 
 
@@ -50,9 +52,11 @@ def pytest_configure(config):
 def _pg_server():
     """(admin engine, server URL, template name) for the session, or None without a server."""
     url = os.environ.get(PG_ENV)
-    if not url:
+    if os.environ.get(BACKEND_ENV) != "postgresql":
         yield None
         return
+    if not url:
+        raise RuntimeError(f"{BACKEND_ENV}=postgresql needs {PG_ENV}, the URL of a server to test on")
     from sqlalchemy import create_engine, make_url
 
     from debtordesk.db.engine import open_database
@@ -74,8 +78,8 @@ def _pg_server():
 
 @pytest.fixture
 def db_url(request, db_path, _pg_server) -> Iterator[str]:
-    """The URL of a new, empty (migrated on open) database: a SQLite file, or on a PostgreSQL
-    server when DEBTORDESK_TEST_PG is set and the test is not about the SQLite file."""
+    """The URL of a new, empty (migrated on open) database: a SQLite file, or on the PostgreSQL server
+    when the tests run against PostgreSQL and the test is not about the SQLite file."""
     if _pg_server is None or request.node.get_closest_marker("sqlite_only"):
         yield f"sqlite:///{db_path}"
         return
