@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m debtordesk.tools.screenshots")
     parser.add_argument("out", type=Path)
     parser.add_argument("--today", type=date.fromisoformat, default=date.today())
+    parser.add_argument("--db", help="an empty database (URL or file) to fill with the sample data instead of "
+                                     "a new SQLite file: e.g. postgresql+psycopg://user:pw@host/empty_db")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -29,7 +31,16 @@ def main(argv: list[str] | None = None) -> int:
     app = make_app()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        db, _ = open_or_create(str(Path(tmp) / "demo.sqlite3"), args.today)
+        if args.db:
+            from debtordesk.config import resolve_db_url
+            from debtordesk.db.engine import open_database
+            from debtordesk.services.demo import fill_demo
+
+            db = open_database(resolve_db_url(args.db))
+            with db.transaction() as session:
+                fill_demo(session, args.today)
+        else:
+            db, _ = open_or_create(str(Path(tmp) / "demo.sqlite3"), args.today)
         _demo_plans(db, args.today)
         _demo_collections(db, args.today)
         chosen = _demo_adjustments(db, args.today)
