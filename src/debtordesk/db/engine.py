@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from debtordesk.config import sqlite_path
+from debtordesk.db.audit import AuditedSession
 from debtordesk.db.backups import keep_in_file, take_backup
 from debtordesk.db.sqlite_files import copy_sqlite, is_damage, is_sqlite_file, quick_check, sqlite_uri
 from debtordesk.domain.problems import UserError
@@ -357,7 +358,7 @@ def open_database(url: str, *, read_only: bool = False) -> Database:
                 raise damaged from exc
         raise
     engine = make_engine(url, read_only=read_only)
-    factory = sessionmaker(engine, expire_on_commit=False)
+    factory = sessionmaker(engine, class_=AuditedSession, expire_on_commit=False)
     db = Database(url, engine, factory, copy, read_only=read_only)
     if path is not None and not read_only:
         _count_writes(db)

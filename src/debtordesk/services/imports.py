@@ -27,6 +27,7 @@ from debtordesk.domain.dates import DateError, parse_iso_date
 from debtordesk.domain.money import MoneyError, check_currency, parse_amount
 from debtordesk.domain.problems import Problem, Rejected
 from debtordesk.domain.progress import Cancelled, Progress, Report, ShouldCancel
+from debtordesk.services.audit import record_import
 from debtordesk.services.company import base_currency
 from debtordesk.services.csvfiles import SPECS
 from debtordesk.services.import_format import not_text, open_text
@@ -403,6 +404,7 @@ def import_csv(session: Session, kind: str, path: Path, fmt: CsvFormat | None = 
         ctx, _rows, count = _check(session, kind, path, fmt, fields, True, report, should_cancel)
         if ctx.problems:
             raise Rejected(sorted(ctx.problems, key=lambda p: p.row or 0))
+        record_import(session, kind, Path(path).name, count, (r.values for r in _rows))
         session.flush()
     except IntegrityError as exc:
         raise Rejected([Problem(f"the database refused the rows: {exc.orig}", Path(path).name)]) from exc
