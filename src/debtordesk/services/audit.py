@@ -25,6 +25,8 @@ from debtordesk.db.audit_words import ENTITIES, looks_secret
 from debtordesk.db.models import (
     Allocation,
     AuditEntry,
+    Customer,
+    Factor,
     Invoice,
     PaymentPlan,
     PlanInstalment,
@@ -36,7 +38,8 @@ from debtordesk.services.company import base_currency
 from debtordesk.services.lists import contains, window
 
 __all__ = ["ACTOR", "ACTIONS", "KINDS", "AuditQuery", "AuditRow", "audit_csv", "change_lines", "count_entries",
-           "entry_currencies", "last_change", "list_entries", "people", "record", "record_import", "set_actor",
+           "entry_currencies", "last_change", "list_entries", "people", "record", "record_import", "record_names",
+           "set_actor",
            "write_audit_csv"]
 
 record = write_entry  # one entry written by a service itself (an export, an erasure ...)
@@ -136,9 +139,11 @@ def count_entries(session: Session, q: AuditQuery) -> int:
     return session.scalar(_filtered(session, q, func.count(AuditEntry.id))) or 0
 
 
-def list_entries(session: Session, q: AuditQuery, offset: int, limit: int) -> list[AuditRow]:
-    """A window of the entries matching `q`, newest first."""
-    query = _filtered(session, q, AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+def list_entries(session: Session, q: AuditQuery, offset: int, limit: int, *,
+                 oldest_first: bool = False) -> list[AuditRow]:
+    """A window of the entries matching `q`, newest first (or oldest first)."""
+    order = (AuditEntry.at, AuditEntry.id) if oldest_first else (AuditEntry.at.desc(), AuditEntry.id.desc())
+    query = _filtered(session, q, AuditEntry).order_by(*order)
     return [_row(e) for e in session.scalars(window(query, offset, limit))]
 
 
@@ -188,9 +193,17 @@ def field_word(key: str) -> str:
     return key.replace("_", " ")
 
 
-def _value(key: str, value, currency: str, locale: str) -> str:
+_ID_TABLES = {"customer_id": "customer", "invoice_id": "invoice", "named_invoice_id": "invoice",
+              "charges_invoice_id": "invoice", "plan_id": "plan", "factor_id": "factor"}
+
+
+def _value(key: str, value, currency: str, locale: str, names: dict | None = None) -> str:
     if value is None:
         return "—"
+    if key in _ID_TABLES and isinstance(value, int):
+        return (names or {}).get((_ID_TABLES[key], value)) or f"#{value}"
+    if key == "payment_id" and isinstance(value, int):
+        return f"payment #{value}"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if key.endswith("_minor") and isinstance(value, int) and currency:
@@ -204,9 +217,10 @@ def _value(key: str, value, currency: str, locale: str) -> str:
     return str(value)
 
 
-def change_lines(row: AuditRow, currency: str = "", locale: str = "en_GB") -> list[str]:
+def change_lines(row: AuditRow, currency: str = "", locale: str = "en_GB", names: dict | None = None) -> list[str]:
     """The entry's changes, one line each: 'amount: £1,000.00 → £1,200.00' for an update,
-    'amount: £1,200.00' for the values of a record created or deleted."""
+    'amount: £1,200.00' for the values of a record created or deleted. `names` (from
+    `record_names`) turns the ids of customers, invoices, plans and factors into their names."""
     try:
         changes = json.loads(row.changes or "{}")
     except ValueError:
@@ -219,10 +233,10 @@ def change_lines(row: AuditRow, currency: str = "", locale: str = "en_GB") -> li
         if looks_secret(key):
             continue
         if row.action == "update" and isinstance(value, list) and len(value) == 2:
-            lines.append(f"{field_word(key)}: {_value(key, value[0], currency, locale)} → "
-                         f"{_value(key, value[1], currency, locale)}")
+            lines.append(f"{field_word(key)}: {_value(key, value[0], currency, locale, names)} → "
+                         f"{_value(key, value[1], currency, locale, names)}")
         else:
-            lines.append(f"{field_word(key)}: {_value(key, value, currency, locale)}")
+            lines.append(f"{field_word(key)}: {_value(key, value, currency, locale, names)}")
     return lines
 
 
@@ -231,6 +245,35 @@ def _currency_in(changes: dict) -> str:
     if isinstance(cur, list) and cur:
         cur = cur[-1]
     return cur if isinstance(cur, str) else ""
+
+
+def record_names(session: Session, rows: Iterable[AuditRow]) -> dict[tuple[str, int], str]:
+    """('customer', id) -> name, ('invoice', id) -> number, ('plan', id) -> reference, ('factor', id) -> name
+    for the ids the entries' changes mention (one query per table for all the rows)."""
+    wanted: dict[str, set[int]] = {}
+    for r in rows:
+        try:
+            changes = json.loads(r.changes or "{}")
+        except ValueError:
+            continue
+        if not isinstance(changes, dict):
+            continue
+        for key, value in changes.items():
+            if key in _ID_TABLES:
+                for v in value if isinstance(value, list) else [value]:
+                    if isinstance(v, int):
+                        wanted.setdefault(_ID_TABLES[key], set()).add(v)
+    columns = {"customer": (Customer.id, Customer.name), "invoice": (Invoice.id, Invoice.number),
+               "plan": (PaymentPlan.id, PaymentPlan.reference), "factor": (Factor.id, Factor.name)}
+    out: dict[tuple[str, int], str] = {}
+    for table, ids in wanted.items():
+        key_column, name_column = columns[table]
+        ordered = sorted(ids)
+        for i in range(0, len(ordered), 500):
+            for rid, name in session.execute(select(key_column, name_column)
+                                             .where(key_column.in_(ordered[i:i + 500]))):
+                out[(table, rid)] = name
+    return out
 
 
 def entry_currencies(session: Session, rows: Iterable[AuditRow]) -> dict[int, str]:
@@ -313,9 +356,10 @@ def write_audit_csv(session: Session, q: AuditQuery, path: str | Path, report: R
 
 
 def _csv_rows(session: Session, rows: list[AuditRow]) -> list[tuple]:
-    currencies = entry_currencies(session, rows)
+    currencies, names = entry_currencies(session, rows), record_names(session, rows)
     return [(r.at.isoformat(sep=" ", timespec="seconds"), r.local_at.strftime("%Y-%m-%d %H:%M:%S"), r.who,
-             r.action_word, r.record_word, r.entity_id, r.summary, "; ".join(change_lines(r, currencies[r.id])))
+             r.action_word, r.record_word, r.entity_id, r.summary,
+             "; ".join(change_lines(r, currencies[r.id], names=names)))
             for r in rows]
 
 

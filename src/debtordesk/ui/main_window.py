@@ -24,6 +24,7 @@ from debtordesk.services.company import company_name
 from debtordesk.ui.printing import print_list
 from debtordesk.ui.record_actions import RecordActions
 from debtordesk.ui.views.aging import AgingView
+from debtordesk.ui.views.audit import AuditView
 from debtordesk.ui.views.coming import ComingSoonView
 from debtordesk.ui.views.customers import CustomersView
 from debtordesk.ui.views.dunning import DunningView
@@ -37,7 +38,8 @@ from debtordesk.ui.workers import TaskRunner
 
 # (sidebar name, what the page will hold) for screens that are still to come
 COMING: dict[str, str] = {}
-PAGES = ["Today", "Customers", "Invoices", "Payments", "Aging", "Write-offs", "Dunning", "Payment plans", "Settings"]
+PAGES = ["Today", "Customers", "Invoices", "Payments", "Aging", "Write-offs", "Dunning", "Payment plans", "Audit trail",
+         "Settings"]
 
 
 class MainWindow(QMainWindow):
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
         self.plans_view.customer_requested.connect(self.show_customer)
         self.plans_view.changed.connect(self.refresh)
         self.write_offs_view = WriteOffsView(db, today, self.tasks, self)
+        self.audit_view = AuditView(db, today, self.tasks, self)
         self.settings_view = SettingsView(db, today, self)
         self.today_view = TodayView(db, today, self)
         self.today_view.tasks = self.tasks
@@ -77,7 +80,8 @@ class MainWindow(QMainWindow):
         self.dunning_view.letters_recorded.connect(lambda: self.refresh(skip_dunning=True))
         built = {"Aging": self.aging_view, "Customers": self.customers_view, "Invoices": self.invoices_view,
                  "Payments": self.payments_view, "Dunning": self.dunning_view, "Settings": self.settings_view,
-                 "Today": self.today_view, "Payment plans": self.plans_view, "Write-offs": self.write_offs_view}
+                 "Today": self.today_view, "Payment plans": self.plans_view, "Write-offs": self.write_offs_view,
+                 "Audit trail": self.audit_view}
         for name in PAGES:
             self.pages.addWidget(built.get(name) or ComingSoonView(name, COMING[name], self))
         self.sidebar.currentRowChanged.connect(self._page_changed)
@@ -205,7 +209,7 @@ class MainWindow(QMainWindow):
         self.aging_view.latest_today = None
         self.aging_view.load(self.tasks)  # first: Today reuses its report
         views = [self.customers_view.list, self.invoices_view, self.payments_view, self.today_view, self.plans_view,
-                 self.write_offs_view]
+                 self.write_offs_view, self.audit_view]
         if not skip_dunning:
             views.append(self.dunning_view)
         for view in views:
