@@ -232,6 +232,9 @@ def letter_pdf(session: Session, letter_id: int) -> bytes:
     row = session.execute(select(Letter.pdf, Letter.sha256).where(Letter.id == letter_id)).first()
     if row is None:
         raise UserError("This letter is no longer in the database.")
+    if not row.pdf:
+        raise UserError("The copy of this letter was deleted when the customer's personal data was erased; its "
+                        "date, amounts and fingerprint are kept.")
     if hashlib.sha256(row.pdf).hexdigest() != row.sha256:
         raise UserError("This letter's stored copy does not match its fingerprint; it may have been altered.")
     return row.pdf
