@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -196,8 +197,14 @@ class CustomerDetail(QWidget):
         self.factoring_button = QPushButton("Factoring…", self)
         self.factoring_button.setToolTip("Assign this customer's invoices to a factor and print the notice of "
                                          "assignment")
+        self.privacy_button = QPushButton("Privacy", self)
+        self.privacy_button.setToolTip("Export everything held about this customer, or erase their personal data")
+        privacy = QMenu(self.privacy_button)
+        self.export_data_action = privacy.addAction("Export personal data…", self.export_personal_data)
+        self.erase_data_action = privacy.addAction("Erase personal data…", self.erase_personal_data)
+        self.privacy_button.setMenu(privacy)
         for b in (self.settle_button, self.handover_button, self.recall_button, self.evidence_button,
-                  self.factoring_button):
+                  self.factoring_button, self.privacy_button):
             collect.addWidget(b)
         collect.addStretch(1)
         layout.addLayout(collect)
@@ -264,6 +271,7 @@ class CustomerDetail(QWidget):
         self.evidence_button.setEnabled(row is not None)
         self.settle_button.setEnabled(row is not None)
         self.factoring_button.setEnabled(row is not None)
+        self.privacy_button.setEnabled(row is not None)
         self.recall_button.setEnabled(self.handed_over)
         if row is None:
             self.title.setText("No customer selected")
@@ -323,6 +331,22 @@ class CustomerDetail(QWidget):
         ) != QMessageBox.StandardButton.Yes:
             return
         self._run(lambda s: delete_customer(s, self.row.id), "Customer not deleted")
+
+    def export_personal_data(self):
+        from debtordesk.ui.dialogs.privacy import export_personal_data_dialog
+
+        if self.row is not None:
+            return export_personal_data_dialog(self, self.db, getattr(self.window(), "tasks", None), self.row.id,
+                                               self.today)
+        return None
+
+    def erase_personal_data(self):
+        from debtordesk.ui.dialogs.privacy import erase_personal_data_dialog
+
+        if self.row is not None:
+            return erase_personal_data_dialog(self, self.db, getattr(self.window(), "tasks", None), self.row.id,
+                                              self.today, done=self.changed.emit)
+        return None
 
     def _run(self, change, title: str = "Not changed") -> None:
         try:
