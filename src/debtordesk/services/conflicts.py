@@ -5,20 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from debtordesk.db.models import AuditEntry
-
-
-def last_change(session: Session, entity: str, entity_id: int | str) -> tuple[str, datetime] | None:
-    """Who made the latest recorded change to a record, and when (UTC), if the trail has one."""
-    row = session.execute(
-        select(AuditEntry.who, AuditEntry.at)
-        .where(AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
-        .order_by(AuditEntry.id.desc()).limit(1)
-    ).first()
-    return None if row is None else (row.who, row.at)
+from debtordesk.services.audit import last_change
 
 
 def when(at: datetime, now: datetime | None = None) -> str:
