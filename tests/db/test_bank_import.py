@@ -23,7 +23,7 @@ def load(kind: str) -> BankStatement:
     data = path.read_bytes()
     assert detect_format(data) == kind
     if kind == "csv":
-        return read_bank_csv(data, path.name, preview(data, path.name).guess)
+        return read_bank_csv(path, preview(path).guess)
     return read_statement(path, data)
 
 
@@ -188,25 +188,31 @@ def test_a_malformed_file_is_refused_naming_the_file_and_nothing_is_written(db, 
 
 
 def test_a_bank_csv_with_a_bad_row_is_refused_row_by_row(tmp_path):
-    good = (FIXTURES / FILES["csv"]).read_bytes()
-    guess = preview(good, "export.csv").guess  # as the user confirmed it
-    data = good.replace(b"480,00", b"480,0O").replace(b"03.03.2026;J", b"33.03.2026;J")
+    good = FIXTURES / FILES["csv"]
+    guess = preview(good).guess  # as the user confirmed it
+    assert (guess.format.delimiter, guess.format.decimal_comma, guess.format.date_format) == (";", True, "dd.mm.yyyy")
+    bad = tmp_path / "export.csv"
+    bad.write_bytes(good.read_bytes().replace(b"480,00", b"480,0O").replace(b"03.03.2026;J", b"33.03.2026;J"))
     with pytest.raises(Rejected) as caught:
-        read_bank_csv(data, "export.csv", guess)
+        read_bank_csv(bad, guess)
     assert [str(p) for p in caught.value.problems] == [
-        "export.csv, row 3, column Money in: '480,0O' is not an amount written with a decimal comma (1.234,56)",
+        "export.csv, row 3, column Money in: '480,0O' is not an amount (write it like 1234,50 or 1.234,50: ',' as "
+        "decimal comma, '.' only between thousands)",
         "export.csv, row 4, column Booking date: '33.03.2026' is not a real calendar date"]
 
 
-def test_a_signed_amount_column_and_identical_lines_stay_apart():
-    data = (b"Date,Amount,Name,Text\n2026-03-03,120.00,Alder,x\n2026-03-03,120.00,Alder,x\n"
-            b"2026-03-04,\"-1,250.50\",Rent,y\n")
-    guess = preview(data, "s.csv", "GBP").guess
-    assert (guess.delimiter, guess.decimal_comma, guess.date_format, guess.amount) == (",", False, "iso", "Amount")
-    statement = read_bank_csv(data, "s.csv", guess)
-    assert [line.amount_minor for line in statement.lines] == [12000, 12000, -125050]
+def test_a_signed_amount_column_and_identical_lines_stay_apart(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("Date,Amount,Name,Text\n2026-03-03,120.00,Alder,x\n2026-03-03,120.00,Alder,x\n"
+                    "2026-03-04,\"-1,250.50\",Rent,y\n2026-03-05,£ 80.00,Birch,z\n2026-03-06,(7.50),Bank,fee\n",
+                    encoding="utf-8")
+    guess = preview(path, "GBP").guess
+    assert (guess.format.delimiter, guess.format.decimal_comma, guess.amount, guess.currency) == (
+        ",", False, "Amount", "GBP")
+    statement = read_bank_csv(path, guess)
+    assert [line.amount_minor for line in statement.lines] == [12000, 12000, -125050, 8000, -750]
     assert statement.lines[0].line_key != statement.lines[1].line_key
-    assert read_bank_csv(data, "s.csv", guess).lines == statement.lines
+    assert read_bank_csv(path, guess).lines == statement.lines
 
 
 CAMT_02 = """<?xml version="1.0" encoding="UTF-8"?>

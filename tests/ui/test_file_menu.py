@@ -81,7 +81,8 @@ def refs(db) -> list[str]:
 def test_file_menu_lists_the_actions_with_quit_last(desk):
     [file_menu] = [a.menu() for a in desk.window.menuBar().actions() if a.text() == "&File"]
     texts = [a.text().replace("&", "") for a in file_menu.actions() if not a.isSeparator()]
-    assert texts == ["New database…", "Open database…", "Import", "Export…", "Back up now…", "Print…", "Quit"]
+    assert texts == ["New database…", "Open database…", "Import", "Import bank statement…", "Export…",
+                     "Export everything (JSON)…", "Back up now…", "Print…", "Quit"]
     new = next(a for a in file_menu.actions() if a.text() == "&New database…")
     assert new.shortcut().toString() == "Ctrl+Shift+N"
 

@@ -1,35 +1,24 @@
 """Bank CSV exports: every bank writes its own, so the user says which column is which (with a
-guess from the header to start from), how the columns are separated, whether amounts have a
-decimal comma and how dates are written. Amounts come from one signed column or from separate
-money-in and money-out columns.
-
-The file's format is guessed from its first rows here (kept small and self-contained; the same
-format codes as domain.csvformat's CsvFormat, so the two can meet)."""
+guess from the header to start from). How the file is written — encoding, delimiter, decimal comma,
+date format — is detected and read by the CSV import's own machinery (domain.csvformat's CsvFormat,
+services.import_format); amounts come from one signed column or from separate money-in and
+money-out columns."""
 
 from __future__ import annotations
 
 import csv
-import io
 import re
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 
-from debtordesk.domain.bank import BankLine, BankStatement, clean_account, one_line, to_minor, with_keys
+from debtordesk.domain.bank import BankLine, BankStatement, clean_account, one_line, with_keys
+from debtordesk.domain.csvformat import CsvFormat, date_parser, guess_date_format, guess_decimal_comma
+from debtordesk.domain.csvformat import parse_money as parse_plain_money
+from debtordesk.domain.dates import DateError
 from debtordesk.domain.money import MoneyError, check_currency
 from debtordesk.domain.problems import Problem, Rejected
-from debtordesk.services.bank_formats import decode
+from debtordesk.services.import_format import detect_format, not_text, open_text
 
-DELIMITERS = {",": "Comma", ";": "Semicolon", "\t": "Tab", "|": "Vertical bar"}
-DATE_FORMATS = {"iso": "YYYY-MM-DD", "dd/mm/yyyy": "DD/MM/YYYY", "mm/dd/yyyy": "MM/DD/YYYY",
-                "dd.mm.yyyy": "DD.MM.YYYY", "dd-mm-yyyy": "DD-MM-YYYY", "dd.mm.yy": "DD.MM.YY"}
-_DATE_RES = {
-    "iso": (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})"), "ymd"),
-    "dd/mm/yyyy": (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), "dmy"),
-    "mm/dd/yyyy": (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), "mdy"),
-    "dd.mm.yyyy": (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), "dmy"),
-    "dd-mm-yyyy": (re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$"), "dmy"),
-    "dd.mm.yy": (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2})$"), "dmy"),
-}
 # which header words suggest which column (compared without case, spaces and punctuation)
 _HINTS = {
     "date": ("bookingdate", "bookeddate", "buchungstag", "buchungsdatum", "date", "datum", "transactiondate",
@@ -44,18 +33,17 @@ _HINTS = {
              "remittance", "purpose", "libelle", "omschrijving"),
     "currency": ("currency", "waehrung", "wahrung", "ccy", "devise"),
 }
+COLUMN_ROLES = ("date", "amount", "credit", "debit", "name", "iban", "text", "currency_column")
 
 
 @dataclass(frozen=True)
 class BankCsvMapping:
     """How to read a bank CSV file. Columns are named by their header; "" means none."""
 
-    delimiter: str = ","
-    decimal_comma: bool = False
-    date_format: str = "iso"
+    format: CsvFormat = field(default_factory=CsvFormat)
     date: str = ""
     amount: str = ""  # a signed amount: money in positive
-    credit: str = ""  # or money in and money out in two columns (both as positive figures)
+    credit: str = ""  # or money in and money out in two columns
     debit: str = ""
     name: str = ""
     iban: str = ""
@@ -63,37 +51,26 @@ class BankCsvMapping:
     currency_column: str = ""
     currency: str = "EUR"  # when there is no currency column
 
+    def to_json(self) -> dict:
+        return {**{k: v for k, v in asdict(self).items() if k != "format"}, "format": self.format.to_json()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> BankCsvMapping:
+        names = {f.name for f in fields(cls)} - {"format"}
+        return cls(format=CsvFormat.from_json(data.get("format") or {}),
+                   **{k: str(v) for k, v in data.items() if k in names})
+
 
 @dataclass
 class CsvPreview:
     header: list[str]
     rows: list[list[str]]  # the first rows after the header
     guess: BankCsvMapping
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the detection was not sure of
 
 
 def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.casefold().replace("ä", "ae").replace("ü", "ue").replace("ö", "oe"))
-
-
-def _records(text: str, delimiter: str) -> list[list[str]]:
-    try:
-        return [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if any(c.strip() for c in r)]
-    except csv.Error:
-        return []
-
-
-def _guess_delimiter(text: str) -> str:
-    best, best_score = ",", (0, 0.0)
-    for d in DELIMITERS:
-        rows = _records(text, d)[:50]
-        if not rows or len(rows[0]) < 2:
-            continue
-        width = len(rows[0])
-        score = (1, sum(len(r) == width for r in rows) / len(rows) + width / 1000)
-        if score > best_score:
-            best, best_score = d, score
-    return best
 
 
 def _column(header: list[str], role: str, taken: set[str]) -> str:
@@ -109,106 +86,87 @@ def _column(header: list[str], role: str, taken: set[str]) -> str:
     return ""
 
 
-def parse_date(text: str, code: str) -> date:
-    pattern, order = _DATE_RES[code]
-    m = pattern.match((text or "").strip())
-    if m is None:
-        raise ValueError(f"'{text}' is not a date written {DATE_FORMATS[code]}")
-    a, b, c = (int(g) for g in m.groups())
-    y, mo, d = {"ymd": (a, b, c), "dmy": (c, b, a), "mdy": (c, a, b)}[order]
-    if y < 100:
-        y += 2000
-    try:
-        return date(y, mo, d)
-    except ValueError:
-        raise ValueError(f"'{text}' is not a real calendar date") from None
-
-
 _AROUND = re.compile(r"^(?:[A-Z]{3}|[^\w\s+\-(.,])\s*|\s*(?:[A-Z]{3}|CR|[^\w\s)\-.,])$")
 
 
 def parse_money(text: str, currency: str, decimal_comma: bool) -> int:
-    """'1.234,56' (decimal comma) or '1,234.56' into minor units, exactly; signs and a currency
-    symbol or code around the figure are allowed, nothing else."""
+    """Minor units from an amount as banks write it: the CSV import's amounts ('1.234,56', '-12.50'),
+    also with a currency sign or code around it ('€ 12,50', '12.50 GBP'), a trailing minus ('45,00-')
+    or in brackets ('(45.00)') for money out."""
     raw = (text or "").strip()
-    body = _AROUND.sub("", raw)  # '£', 'EUR', ' CR' around the figure
-    negative = body.startswith("-") or body.endswith("-") or (body.startswith("(") and body.endswith(")"))
-    body = body.strip("+-() ")
-    point, group = (",", ".") if decimal_comma else (".", ",")
-    if not re.fullmatch(rf"\d{{1,3}}(?:[{re.escape(group)} '\u00a0]\d{{3}})*(?:{re.escape(point)}\d+)?"
-                        rf"|\d+(?:{re.escape(point)}\d+)?", body):
-        mark = "decimal comma (1.234,56)" if decimal_comma else "decimal point (1,234.56)"
-        raise MoneyError(f"'{raw}' is not an amount written with a {mark}")
-    plain = re.sub(rf"[{re.escape(group)} '\u00a0]", "", body).replace(point, ".")
-    minor = to_minor(plain, currency)
+    body = _AROUND.sub("", raw)
+    negative = body.endswith("-") or (body.startswith("(") and body.endswith(")"))
+    if negative:
+        body = body.strip("()").rstrip("-").strip()
+        if body.startswith(("-", "+")):
+            raise MoneyError(f"'{raw}' is not an amount")
+    try:
+        minor = parse_plain_money(body, currency, decimal_comma)
+    except MoneyError as exc:
+        raise MoneyError(str(exc).replace(f"'{body}'", f"'{raw}'")) from None
     return -minor if negative else minor
 
 
-def preview(data: bytes, file_name: str, base_currency: str = "EUR", rows: int = 8) -> CsvPreview:
-    """The file's header and first rows with a guessed mapping, or Rejected when it has no rows."""
-    text = decode(data)
-    delimiter = _guess_delimiter(text[:20000])
-    records = _records(text, delimiter)
-    if len(records) < 2:
-        raise Rejected([Problem("has no rows under its header, so there is nothing to import", file_name)])
-    header = [h.strip() for h in records[0]]
+def preview(path: Path, base_currency: str = "EUR", rows: int = 8, delimiter: str | None = None) -> CsvPreview:
+    """The file's header and first rows with a guessed mapping (columns split by `delimiter` when
+    given), or Rejected when it has no rows."""
+    path = Path(path)
+    found = detect_format(path, delimiter=delimiter)
+    header, body = found.header, found.rows
+    if not body:
+        raise Rejected([Problem("has no rows under its header, so there is nothing to import", path.name)])
     taken: set[str] = set()
-    found = {}
+    cols: dict[str, str] = {}
     for role in ("date", "credit", "debit", "amount", "currency", "iban", "name", "text"):
-        col = _column(header, role, taken)
-        if col:
-            taken.add(col)
-        found[role] = col
-    if found["credit"] and found["debit"]:
-        found["amount"] = ""
+        cols[role] = _column(header, role, taken)
+        taken.add(cols[role])
+    if cols["credit"] and cols["debit"]:
+        cols["amount"] = ""
     else:
-        found["credit"] = found["debit"] = ""
-    body = records[1:]
-    notes = []
-    money_cols = [header.index(c) for c in (found["amount"], found["credit"], found["debit"]) if c]
-    amounts = [r[i] for r in body[:200] for i in money_cols if i < len(r) and r[i].strip()]
-    comma = sum(bool(re.search(r",\d{1,2}\s*$", a)) for a in amounts)
-    point = sum(bool(re.search(r"\.\d{1,2}\s*$", a)) for a in amounts)
-    at = header.index(found["date"]) if found["date"] else None
-    dates = [r[at] for r in body[:200] if at is not None and at < len(r)]
-    fmt = next((code for code in DATE_FORMATS if dates and all(_parses(d, code) for d in dates)), "iso")
-    if not dates:
+        cols["credit"] = cols["debit"] = ""
+    fmt = found.format
+    at = {h: i for i, h in enumerate(header)}
+    money = [r[at[c]] for r in body for c in (cols["amount"], cols["credit"], cols["debit"])
+             if c and at[c] < len(r) and r[at[c]].strip()]
+    if money:
+        fmt = fmt.but(decimal_comma=guess_decimal_comma(money).decimal_comma)
+    dates = [r[at[cols["date"]]] for r in body if cols["date"] and at[cols["date"]] < len(r)]
+    if dates and guess_date_format(dates).parsed:
+        fmt = fmt.but(date_format=guess_date_format(dates).code)
+    notes = [n.text for n in found.notes if not n.sure]
+    if not cols["date"]:
         notes.append("No date column was recognised: choose it.")
-    if not money_cols:
+    if not (cols["amount"] or cols["credit"]):
         notes.append("No amount column was recognised: choose it.")
-    guess = BankCsvMapping(delimiter, comma > point, fmt, found["date"], found["amount"], found["credit"],
-                           found["debit"], found["name"], found["iban"], found["text"], found["currency"],
-                           base_currency)
+    guess = BankCsvMapping(fmt, cols["date"], cols["amount"], cols["credit"], cols["debit"], cols["name"],
+                           cols["iban"], cols["text"], cols["currency"], base_currency)
     return CsvPreview(header, body[:rows], guess, notes)
 
 
-def _parses(text: str, code: str) -> bool:
-    try:
-        parse_date(text, code)
-    except ValueError:
-        return False
-    return True
-
-
-def read_bank_csv(data: bytes, file_name: str, mapping: BankCsvMapping) -> BankStatement:
+def read_bank_csv(path: Path, mapping: BankCsvMapping) -> BankStatement:
     """Every row of the file as a line, or Rejected listing each row that cannot be read (by the
     row number a spreadsheet shows, the header being row 1)."""
-    text = decode(data)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=mapping.delimiter))
-    except csv.Error as exc:
-        raise Rejected([Problem(f"is not a readable CSV file ({exc})", file_name)]) from None
+    path = Path(path)
+    name, fmt = path.name, mapping.format
+    with open_text(path, fmt) as handle:
+        try:
+            records = list(csv.reader(handle, delimiter=fmt.delimiter))
+        except UnicodeDecodeError as exc:
+            raise not_text(path, fmt) from exc
+        except csv.Error as exc:
+            raise Rejected([Problem(f"is not a readable CSV file ({exc})", name)]) from None
     if not records:
-        raise Rejected([Problem("is empty", file_name)])
+        raise Rejected([Problem("is empty", name)])
     header = [h.strip() for h in records[0]]
-    problems = _check_mapping(mapping, header, file_name)
+    problems = _check_mapping(mapping, header, name)
     if problems:
         raise Rejected(problems)
     col = {h: i for i, h in enumerate(header)}
+    read_date = date_parser(fmt.date_format)
     lines: list[BankLine] = []
 
-    def cell(values: list[str], name: str) -> str:
-        return values[col[name]].strip() if name and col[name] < len(values) else ""
+    def cell(values: list[str], column: str) -> str:
+        return values[col[column]].strip() if column and col[column] < len(values) else ""
 
     for n, values in enumerate(records[1:], 2):
         if not any(v.strip() for v in values):
@@ -216,24 +174,25 @@ def read_bank_csv(data: bytes, file_name: str, mapping: BankCsvMapping) -> BankS
         try:
             currency = check_currency(cell(values, mapping.currency_column) or mapping.currency)
         except MoneyError as exc:
-            problems.append(Problem(str(exc), file_name, n, mapping.currency_column))
+            problems.append(Problem(str(exc), name, n, mapping.currency_column))
             continue
         try:
-            booked = parse_date(cell(values, mapping.date), mapping.date_format)
-        except ValueError as exc:
-            problems.append(Problem(str(exc), file_name, n, mapping.date))
+            booked = read_date(cell(values, mapping.date))
+        except DateError as exc:
+            problems.append(Problem(str(exc), name, n, mapping.date))
             continue
+        column = mapping.amount
         try:
             if mapping.amount:
-                minor = parse_money(cell(values, mapping.amount), currency, mapping.decimal_comma)
+                minor = parse_money(cell(values, mapping.amount), currency, fmt.decimal_comma)
             else:
                 money_in, money_out = cell(values, mapping.credit), cell(values, mapping.debit)
                 if money_in and money_out:
-                    raise MoneyError("a row has money in and money out both filled; one of them must be empty")
+                    raise MoneyError("money in and money out are both filled; one of them must be empty")
                 raw, column, sign = (money_in, mapping.credit, 1) if money_in else (money_out, mapping.debit, -1)
-                minor = sign * abs(parse_money(raw, currency, mapping.decimal_comma))
+                minor = sign * abs(parse_money(raw, currency, fmt.decimal_comma))
         except MoneyError as exc:
-            problems.append(Problem(str(exc), file_name, n, mapping.amount or mapping.credit))
+            problems.append(Problem(str(exc), name, n, column))
             continue
         if minor == 0:
             continue  # a zero line (a note from the bank) is no transaction
@@ -243,8 +202,8 @@ def read_bank_csv(data: bytes, file_name: str, mapping: BankCsvMapping) -> BankS
     if problems:
         raise Rejected(problems)
     if not lines:
-        raise Rejected([Problem("has no transactions in it", file_name)])
-    return BankStatement(file_name, "csv", with_keys(lines))
+        raise Rejected([Problem("has no transactions in it", name)])
+    return BankStatement(name, "csv", with_keys(lines))
 
 
 def _check_mapping(m: BankCsvMapping, header: list[str], file_name: str) -> list[Problem]:
@@ -253,9 +212,8 @@ def _check_mapping(m: BankCsvMapping, header: list[str], file_name: str) -> list
         out.append(Problem("choose the column with the booking date", file_name))
     if not m.amount and not (m.credit and m.debit):
         out.append(Problem("choose the amount column, or both the money-in and money-out columns", file_name))
-    for name in (m.date, m.amount, m.credit, m.debit, m.name, m.iban, m.text, m.currency_column):
-        if name and name not in header:
-            out.append(Problem(f"has no column '{name}'", file_name, 1))
-    if m.date_format not in DATE_FORMATS:
-        out.append(Problem(f"'{m.date_format}' is not a date format DebtorDesk knows", file_name))
+    for role in COLUMN_ROLES:
+        column = getattr(m, role)
+        if column and column not in header:
+            out.append(Problem(f"has no column '{column}'", file_name, 1))
     return out

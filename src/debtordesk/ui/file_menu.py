@@ -17,6 +17,7 @@ from debtordesk.services.backup import back_up, backup_name
 from debtordesk.services.csvfiles import KINDS
 from debtordesk.services.exports import export_csv
 from debtordesk.services.imports import import_csv
+from debtordesk.ui.bank_import import import_bank_statement
 from debtordesk.ui.messages import ProblemsDialog, tell
 
 if TYPE_CHECKING:
@@ -55,6 +56,10 @@ class FileMenu(QObject):
         for kind in KINDS:
             self._add(imports, f"&{kind.title()}…", lambda _checked=False, k=kind: self.import_file(k),
                       tip=f"Add {kind} from a CSV file (all rows or none)")
+        self._add(menu, "Import bank &statement…",
+                  lambda: import_bank_statement(self.window, self._folder(), self._remember),
+                  tip="Match the money in on a bank statement (CAMT.053, MT940, OFX or CSV) to invoices and "
+                      "record the payments")
         self._add(menu, "&Export…", self.export_all, tip="Write customers, invoices and payments to CSV files")
         self._add(menu, "Export everything (&JSON)…", self.export_everything,
                   tip="Write every table and row of the database to one JSON file")
