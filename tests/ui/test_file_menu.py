@@ -4,7 +4,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QListWidget, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 from sqlalchemy import func, select
 
 from debtordesk.db.engine import open_database
@@ -12,6 +12,7 @@ from debtordesk.db.models import Customer, Invoice
 from debtordesk.services.company import company_form, save_company
 from debtordesk.services.demo import fill_demo
 from debtordesk.ui.app import Desk, make_app
+from debtordesk.ui.dialogs.import_wizard import ImportWizard
 from debtordesk.ui.dialogs.welcome import WelcomeDialog
 from debtordesk.ui.messages import ProblemsDialog
 
@@ -81,13 +82,28 @@ def refs(db) -> list[str]:
 def test_file_menu_lists_the_actions_with_quit_last(desk):
     [file_menu] = [a.menu() for a in desk.window.menuBar().actions() if a.text() == "&File"]
     texts = [a.text().replace("&", "") for a in file_menu.actions() if not a.isSeparator()]
-    assert texts == ["New database…", "Open database…", "Import", "Import bank statement…", "Export…",
+    assert texts == ["New database…", "Open database…", "Import…", "Import", "Import bank statement…", "Export…",
                      "Export everything (JSON)…", "Back up now…", "Print…", "Quit"]
     new = next(a for a in file_menu.actions() if a.text() == "&New database…")
     assert new.shortcut().toString() == "Ctrl+Shift+N"
 
 
-def test_import_of_a_good_file_adds_the_rows_and_says_how_many(qtbot, desk, tmp_path, monkeypatch):
+def import_through_the_wizard(qtbot, window, kind: str, path: Path) -> ImportWizard:
+    """File ▸ Import ▸ Kind…: the wizard opens with the kind chosen; give it the file and go to the
+    last page, where every row has been checked."""
+    trigger(window, "File", "Import", f"{kind.title()}…")
+    qtbot.waitUntil(lambda: any(w.isVisible() for w in window.findChildren(ImportWizard)), timeout=5000)
+    wizard = next(w for w in window.findChildren(ImportWizard) if w.isVisible())
+    assert wizard.kind_page.buttons[kind].isChecked()
+    wizard.kind_page.file.setText(str(path))
+    for _ in range(3):
+        qtbot.waitUntil(lambda: wizard.currentPage().isComplete(), timeout=10_000)
+        wizard.next()
+    qtbot.waitUntil(lambda: not wizard.preview_page.counts.text().startswith("Checking"), timeout=10_000)
+    return wizard
+
+
+def test_import_of_a_good_file_adds_the_rows_and_says_how_many(qtbot, desk, tmp_path):
     good = tmp_path / "customers.csv"
     good.write_text("ref,name,email,country\nC3,Cedar GmbH,ap@cedar.example,DE\nD4,Dogwood Ltd,,GB\n",
                     encoding="utf-8")
@@ -95,13 +111,11 @@ def test_import_of_a_good_file_adds_the_rows_and_says_how_many(qtbot, desk, tmp_
     invoices.write_text("number,customer_ref,issue_date,amount,currency\nI-1,C3,2026-10-01,1250.00,EUR\n",
                         encoding="utf-8")
     window = desk.window
-    file_dialog(monkeypatch, "getOpenFileName", str(good))
-    trigger(window, "File", "Import", "Customers…")
+    import_through_the_wizard(qtbot, window, "customers", good).accept()
     assert message(qtbot, window, "Imported") == "Imported 2 customers from customers.csv."
     assert refs(desk.db) == ["A1", "B2", "C3", "D4"]
 
-    file_dialog(monkeypatch, "getOpenFileName", str(invoices))
-    trigger(window, "File", "Import", "Invoices…")
+    import_through_the_wizard(qtbot, window, "invoices", invoices).accept()
     assert message(qtbot, window, "Imported") == "Imported 1 invoice from invoices.csv."
     # the window was refreshed: the aging table now shows the new invoice's customer
     model = window.aging_view.table.model
@@ -109,24 +123,21 @@ def test_import_of_a_good_file_adds_the_rows_and_says_how_many(qtbot, desk, tmp_
         model().index(r, 1).data() for r in range(model().rowCount())}, timeout=10_000)
 
 
-def test_import_of_a_bad_file_lists_the_problems_and_changes_nothing(qtbot, desk, tmp_path, monkeypatch):
+def test_import_of_a_bad_file_lists_the_problems_and_changes_nothing(qtbot, desk, tmp_path):
     bad = tmp_path / "new-customers.csv"
     bad.write_text("ref,name,email\nE5,Elm Stores,accounts@elm.example\nF6,,not-an-email\nA1,Again Ltd,\n",
                    encoding="utf-8")
-    window = desk.window
-    file_dialog(monkeypatch, "getOpenFileName", str(bad))
-    trigger(window, "File", "Import", "Customers…")
-
-    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(ProblemsDialog)), timeout=10_000)
-    [dialog] = [d for d in window.findChildren(ProblemsDialog) if d.isVisible()]
-    assert dialog.windowTitle() == "Nothing was imported"
-    assert dialog.summary.text().startswith("Nothing was imported: new-customers.csv has 3 problems.")
-    [problems] = dialog.findChildren(QListWidget)
-    lines = [problems.item(i).text() for i in range(problems.count())]
-    assert [line.split(":")[0] for line in lines] == ["Row 3, column name", "Row 3, column email",
-                                                      "Row 4, column ref"]
-    assert "'not-an-email'" in lines[1] and "'A1' already exists" in lines[2]
-    dialog.close()
+    wizard = import_through_the_wizard(qtbot, desk.window, "customers", bad)
+    page = wizard.preview_page
+    assert page.counts.text().startswith("1 row ready, 2 with problems.")
+    model = page.table.model()
+    lines = [model.index(r, 1).data() for r in range(model.rowCount())]
+    assert lines[0] == "OK"
+    assert lines[1].startswith("Name: ") and "E-mail: 'not-an-email'" in lines[1]
+    assert "Customer reference (ref): a customer with ref 'A1' already exists" in lines[2]
+    wizard.accept()  # refused: Import waits until every row is right
+    assert not page.isComplete()
+    wizard.close()
     assert refs(desk.db) == ["A1", "B2"]  # not even the good row went in
 
 
@@ -227,7 +238,7 @@ def test_a_cancelled_file_dialog_does_nothing(qtbot, desk, monkeypatch):
     for method in ("getOpenFileName", "getSaveFileName"):
         file_dialog(monkeypatch, method, "")
     file_dialog(monkeypatch, "getExistingDirectory", "")
-    for path in (("Open database…",), ("New database…",), ("Import", "Payments…"), ("Export…",),
+    for path in (("Open database…",), ("New database…",), ("Export…",),
                  ("Back up now…",)):
         trigger(desk.window, "File", *path)
     assert desk.window.tasks.wait(5000)

@@ -12,20 +12,17 @@ from PySide6.QtCore import QObject, QSettings, QStandardPaths
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from debtordesk.domain.problems import Rejected
 from debtordesk.services.backup import back_up, backup_name
 from debtordesk.services.csvfiles import KINDS
 from debtordesk.services.exports import export_csv
-from debtordesk.services.imports import import_csv
 from debtordesk.ui.bank_import import import_bank_statement
-from debtordesk.ui.messages import ProblemsDialog, tell
+from debtordesk.ui.messages import tell
 
 if TYPE_CHECKING:
     from debtordesk.ui.app import Desk
     from debtordesk.ui.main_window import MainWindow
 
 DATABASE_FILTER = "DebtorDesk databases (*.sqlite3 *.sqlite *.db);;All files (*)"
-CSV_FILTER = "CSV files (*.csv);;All files (*)"
 NOUNS = {"customers": ("customer", "customers"), "invoices": ("invoice", "invoices"),
          "payments": ("payment", "payments")}
 FOLDER_KEY = "file_menu/folder"
@@ -52,7 +49,9 @@ class FileMenu(QObject):
         self.open_action = self._add(menu, "&Open database…", self.open_database,
                                      QKeySequence.StandardKey.Open, "Open another DebtorDesk database file")
         menu.addSeparator()
-        imports = menu.addMenu("&Import")
+        self._add(menu, "&Import…", lambda _checked=False: self.import_file(None),
+                  tip="Add customers, invoices or payments from a CSV file, checking every row first")
+        imports = menu.addMenu("I&mport")
         for kind in KINDS:
             self._add(imports, f"&{kind.title()}…", lambda _checked=False, k=kind: self.import_file(k),
                       tip=f"Add {kind} from a CSV file (all rows or none)")
@@ -122,30 +121,11 @@ class FileMenu(QObject):
 
     # -- CSV -------------------------------------------------------------------------------------
 
-    def import_file(self, kind: str) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self.window, f"Import {kind}", str(self._folder()), CSV_FILTER)
-        if not chosen:
-            return
-        path = Path(chosen)
-        self._remember(path)
-        db, window = self.window.db, self.window
+    def import_file(self, kind: str | None = None) -> None:
+        """The import wizard, with `kind` chosen (None: the kind imported last)."""
+        from debtordesk.ui.dialogs.import_wizard import open_import_wizard
 
-        def job(report, should_cancel):
-            with db.transaction() as session:  # commits only if every row is right
-                return import_csv(session, kind, path)
-
-        def imported(result) -> None:
-            tell(window, f"Imported {counted(result.rows, kind)} from {path.name}.")
-            window.refresh()
-
-        def refused(exc: Exception) -> None:
-            if isinstance(exc, Rejected):
-                ProblemsDialog(path.name, exc.problems, window).open()
-            else:
-                window.tasks.show_error(exc)
-
-        window.tasks.run(job, label=f"Importing {kind} from {path.name}…", on_success=imported,
-                         on_error=refused)
+        self.import_wizard = open_import_wizard(self.window, kind)
 
     def export_all(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self.window, "Export to folder", str(self._folder()))
