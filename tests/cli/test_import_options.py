@@ -23,11 +23,11 @@ def test_a_continental_file_is_detected_printed_and_imported(cli, tmp_path):
     assert "'Kunde', 'Netto', 'MwSt' are not columns DebtorDesk knows" in r.err
     assert "--mapping NAME" in r.err and r.err.splitlines()[-1].startswith("Nothing was imported")
     r = cli("import", "invoices", str(FIXTURES / "rechnungen-cp1252.csv"), "--mapping",
-            "Accounting export (semicolon, decimal comma, DD.MM.YYYY)")
+            "Accounting export (continental)")
     assert r.code == 0, r.err
     lines = r.out.splitlines()
     assert lines[0] == ("rechnungen-cp1252.csv: Windows-1252, semicolon-separated, decimal comma, dates DD.MM.YYYY "
-                        "(as saved in 'Accounting export (semicolon, decimal comma, DD.MM.YYYY)').")
+                        "(as saved in 'Accounting export (continental)').")
     assert ("Columns: Rechnungsnummer -> number, Kundennummer -> customer_ref, Kunde (not imported), "
             "Datum -> issue_date") in r.out
     assert lines[-1] == "Imported 3 invoices from rechnungen-cp1252.csv."

@@ -147,7 +147,7 @@ def test_a_semicolon_file_goes_through_every_page_into_the_database(qtbot, desk,
     mapping.saved.setCurrentIndex(preset)
     mapping.load()
     assert not mapping.delete_button.isEnabled()
-    assert mapping.saved.currentText() == f"{PRESET_NAMES[1]} (comes with DebtorDesk)"
+    assert mapping.saved.currentText() == f"Preset: {PRESET_NAMES[1]}"
     assert mapping.combos[2].currentText() == "(not imported)" and mapping.combos[7].currentData() == "amount"
     next_page(qtbot, wizard)
 

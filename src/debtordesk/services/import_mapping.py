@@ -199,8 +199,8 @@ _PRESET_COLUMNS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
          "Zahlungsart": "method"},
     ),
 }
-PRESET_NAMES = ("Accounting export (comma, YYYY-MM-DD)",
-                "Accounting export (semicolon, decimal comma, DD.MM.YYYY)")
+PRESET_NAMES = ("Accounting export (English)",  # comma, decimal point, YYYY-MM-DD
+                "Accounting export (continental)")  # semicolon, decimal comma, DD.MM.YYYY
 
 
 def presets(kind: str) -> list[SavedMapping]:

@@ -171,7 +171,9 @@ class MappingPage(QWizardPage):
         self.saved.clear()
         self.saved.addItem(SUGGESTED, "")
         for m in self.mappings:
-            self.saved.addItem(f"{m.name} (comes with DebtorDesk)" if m.preset else m.name, m.name)
+            self.saved.addItem(f"Preset: {m.name}" if m.preset else m.name, m.name)
+            self.saved.setItemData(self.saved.count() - 1, m.format.describe()
+                                   + (" (comes with DebtorDesk)" if m.preset else ""), Qt.ItemDataRole.ToolTipRole)
         self.saved.setCurrentIndex(max(0, self.saved.findData(select)))
         self.delete_button.setEnabled(self.current() is not None and not self.current().preset)
 
