@@ -83,7 +83,8 @@ def test_file_menu_lists_the_actions_with_quit_last(desk):
     [file_menu] = [a.menu() for a in desk.window.menuBar().actions() if a.text() == "&File"]
     texts = [a.text().replace("&", "") for a in file_menu.actions() if not a.isSeparator()]
     assert texts == ["New database…", "Open database…", "Import…", "Import", "Import bank statement…", "Export…",
-                     "Export everything (JSON)…", "Back up now…", "Print…", "Quit"]
+                     "Export everything (JSON)…", "Back up now", "Save a copy as…", "Restore…", "Print…",
+                     "Quit"]
     new = next(a for a in file_menu.actions() if a.text() == "&New database…")
     assert new.shortcut().toString() == "Ctrl+Shift+N"
 
@@ -152,13 +153,13 @@ def test_export_writes_three_files_that_import_again(qtbot, desk, tmp_path, monk
     assert (folder / "customers.csv").read_text(encoding="utf-8").splitlines()[1].startswith("A1,Alder & Co")
 
 
-def test_back_up_now_writes_a_database_with_the_same_customers(qtbot, desk, tmp_path, monkeypatch):
+def test_save_a_copy_as_writes_a_database_with_the_same_customers(qtbot, desk, tmp_path, monkeypatch):
     dest = tmp_path / "safe" / "copy.sqlite3"
     dest.parent.mkdir()
     calls = file_dialog(monkeypatch, "getSaveFileName", str(dest))
-    trigger(desk.window, "File", "Back up now…")
+    trigger(desk.window, "File", "Save a copy as…")
     assert Path(calls[0][2]).name == "debtordesk-backup-2026-11-24.sqlite3"  # the suggested name
-    assert "The backup is saved as" in message(qtbot, desk.window, "backup")
+    assert "A copy of the database is saved as" in message(qtbot, desk.window, "copy")
     copy = open_database(f"sqlite:///{dest}")
     try:
         assert refs(copy) == ["A1", "B2"]
@@ -176,7 +177,7 @@ def test_open_on_a_junk_file_says_so_and_keeps_the_window(qtbot, desk, tmp_path,
     file_dialog(monkeypatch, "getOpenFileName", str(junk))
     trigger(window, "File", "Open database…")
     text = message(qtbot, window, "holiday.sqlite3")
-    assert "holiday.sqlite3 is not a DebtorDesk database" in text
+    assert "holiday.sqlite3 cannot be opened: it is damaged, or it is not a DebtorDesk database" in text
     assert "The database you had open stays open." in text
     assert desk.window is window and window.isVisible() and window.windowTitle().endswith("books.sqlite3")
     assert junk.read_bytes().startswith(b"these are my holiday photos")
@@ -239,7 +240,7 @@ def test_a_cancelled_file_dialog_does_nothing(qtbot, desk, monkeypatch):
         file_dialog(monkeypatch, method, "")
     file_dialog(monkeypatch, "getExistingDirectory", "")
     for path in (("Open database…",), ("New database…",), ("Export…",),
-                 ("Back up now…",)):
+                 ("Save a copy as…",)):
         trigger(desk.window, "File", *path)
     assert desk.window.tasks.wait(5000)
     assert not [b for b in desk.window.findChildren(QMessageBox) if b.isVisible()]

@@ -14,10 +14,13 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from debtordesk import APP_NAME, __version__
 from debtordesk.config import font_path, resolve_db_url, resources_dir, sqlite_path
-from debtordesk.db.engine import Database, StorageError, open_database
+from debtordesk.db.engine import Database, DatabaseDamaged, StorageError, open_database, plain_error
+from debtordesk.db.sqlite_files import is_damage
 from debtordesk.domain.problems import UserError
+from debtordesk.services.backup import close_and_back_up
 from debtordesk.services.company import get_company, is_blank
 from debtordesk.services.demo import fill_demo
+from debtordesk.ui.file_guard import Guard, Opening, before_open, has_backup, offer_backup
 from debtordesk.ui.messages import tell
 from debtordesk.ui.workers import Task
 
@@ -72,8 +75,8 @@ def open_or_create(db_option: str | None, today: date) -> tuple[Database, bool]:
 
 class Desk(QObject):
     """The open database and its window. Opening another database replaces both (the old
-    window closes, the old database is let go); a database nobody has started yet is greeted
-    by the welcome dialog before its window appears."""
+    window closes, the old database is let go: backed up if it changed, its lock released); a
+    database nobody has started yet is greeted by the welcome dialog before its window appears."""
 
     def __init__(self, today: date, parent: QObject | None = None):
         super().__init__(parent)
@@ -81,6 +84,7 @@ class Desk(QObject):
         self.db: Database | None = None
         self.window: MainWindow | None = None
         self.welcome: WelcomeDialog | None = None
+        self.guard = Guard()  # the open file's lock, and whether it changed since its latest backup
         self._retired: list[MainWindow] = []
 
     @classmethod
@@ -91,12 +95,14 @@ class Desk(QObject):
         window.file_menu.desk = desk
         return desk
 
-    def start(self, db: Database) -> None:
-        """Show `db`: first the welcome if it is blank, then its window."""
+    def start(self, db: Database, hold=None) -> None:
+        """Show `db` (its file locked by `hold`, if any): first the welcome if it is blank, then its
+        window. A database opened read-only goes straight to its window: nothing could be saved."""
+        guard = Guard.of(db, hold)
         with db.session() as session:
             blank = is_blank(session)
-        if not blank:
-            self._show(db)
+        if not blank or db.read_only:
+            self._show(db, guard=guard)
             return
         from debtordesk.ui.dialogs.welcome import WelcomeDialog
 
@@ -116,7 +122,7 @@ class Desk(QObject):
                 with db.transaction() as session:
                     get_company(session)  # the default profile, so every screen has one
                 note = "Your company details are still empty: DebtorDesk will ask for them next time."
-            self._show(db, note)
+            self._show(db, note, guard=guard)
             app.setQuitOnLastWindowClosed(quit_on_close)
             dialog.deleteLater()
 
@@ -124,13 +130,17 @@ class Desk(QObject):
         self.welcome = dialog
         dialog.open()
 
-    def _show(self, db: Database, note: str = "") -> None:
+    def _show(self, db: Database, note: str = "", *, guard: Guard | None = None, same_file: bool = False) -> None:
+        """The window of `db` in place of the current one. The database it replaces is backed up
+        if it changed and its lock released, unless it is the same file (after a restore)."""
         from debtordesk.ui.main_window import MainWindow
 
         window = MainWindow(db, today=self.today)
         window.file_menu.desk = self
-        old, old_db = self.window, self.db
+        window.tasks.intercept = self._damaged_error
+        old, old_db, old_guard = self.window, self.db, self.guard
         self.window, self.db = window, db
+        self.guard = guard or Guard.of(db, None)
         window.show()
         if note:
             window.statusBar().showMessage(note, 20_000)
@@ -140,7 +150,12 @@ class Desk(QObject):
             old.deleteLater()
             self._retired.append(old)  # deleted by Qt, not while one of its signals is running
         if old_db is not None and old_db is not db:
-            old_db.dispose()
+            if same_file:
+                old_db.dispose()
+            else:
+                window.tasks.run(lambda _report, _cancel: close_and_back_up(old_db, old_guard.watch),
+                                 label=f"Backing up {old_db.display_name}…", on_success=lambda _b: old_guard.release(),
+                                 on_error=lambda exc: (old_guard.release(), window.tasks.show_error(exc)))
 
     def open_file(self, path: Path, *, new: bool = False) -> None:
         """Open (or, if `new`, create) the SQLite file at `path` in place of the current one.
@@ -151,24 +166,104 @@ class Desk(QObject):
             window.statusBar().showMessage(f"{Path(path).name} is the database already open.", 10_000)
             return
 
+        opening = before_open(window, url)
+        if opening is None:
+            return
+
         def job(report, should_cancel) -> Database:
-            return open_database(url)
+            return opening.open()
 
         def refused(exc: Exception) -> None:
+            if isinstance(exc, DatabaseDamaged) and has_backup(exc):
+                offered = offer_backup(window, exc, opening, leave="Cancel")
+                if offered.db is not None:
+                    self.start(offered.db, opening.hold)
+                elif offered.other is not None:
+                    self.open_file(offered.other)
+                return
+            opening.release()
             if isinstance(exc, UserError):
                 tell(window, f"{exc}\n\nThe database you had open stays open.", QMessageBox.Icon.Warning)
             else:
                 window.tasks.show_error(exc)
 
         label = "Creating the new database…" if new else "Opening the database…"
-        window.tasks.run(job, label=label, on_success=self.start, on_error=refused)
+        window.tasks.run(job, label=label, on_success=lambda db: self.start(db, opening.hold), on_error=refused)
+
+    def restored(self, db: Database, note: str) -> None:
+        """Show `db`, the same file opened again after a restore (its lock stays held)."""
+        self._show(db, note, guard=Guard.of(db, self.guard.hold), same_file=True)
+
+    def _damaged_error(self, exc: Exception) -> bool:
+        """A read of the open database found it damaged: offer its latest backup. True if handled."""
+        db = self.db
+        if db is None or db.path is None or not is_damage(exc):
+            return False
+        self.guard.watch = None  # a damaged file is never copied into the backups
+        damaged = DatabaseDamaged(plain_error(exc, db.url) or str(exc), db.path)
+        offered = offer_backup(self.window, damaged, Opening(db.url, None, db.read_only), leave="Quit",
+                               close=db.dispose)
+        if offered.db is not None:
+            self.restored(offered.db, f"The backup of {db.path.name} is restored.")
+        elif offered.other is not None:
+            self.open_file(offered.other)
+        elif self.window is not None:
+            self.window.close()
+        return True
 
     def close(self) -> None:
         """Close the window and let the database go."""
         if self.window is not None:
             self.window.close()
+        self.let_go()
+
+    def let_go(self, *, back_up: bool = True) -> None:
+        """Close the database, back it up if it changed since its latest backup, release its lock."""
         if self.db is not None:
-            self.db.dispose()
+            self.guard.let_go(self.db, back_up=back_up, parent=self.window)
+
+
+def open_at_start(db_option: str | None) -> tuple[Database, Opening] | None:
+    """The database to start with (--db, else DEBTORDESK_DB, else the default file), its file
+    locked against a second DebtorDesk (or opened read-only if the user chooses so when another
+    one has it); a damaged file is offered its latest backup. None: nothing to start with."""
+    opening = before_open(None, resolve_db_url(db_option))
+    if opening is None:
+        return None
+    try:
+        return opening.open(), opening
+    except DatabaseDamaged as exc:
+        return _offer_at_start(exc, opening)
+    except StorageError as exc:
+        opening.release()
+        QMessageBox.critical(None, APP_NAME, f"The database could not be opened.\n\n{exc}")
+        return None
+
+
+def _offer_at_start(exc: DatabaseDamaged, opening: Opening) -> tuple[Database, Opening] | None:
+    offered = offer_backup(None, exc, opening, leave="Quit")
+    if offered.db is not None:
+        return offered.db, opening
+    if offered.other is not None:
+        return open_at_start(str(offered.other))
+    return None
+
+
+def _show_refusals(desk: Desk) -> None:
+    """A refusal raised on the screen's thread (a save on a database opened read-only, a damaged
+    file met while reading) is told in a sentence, not lost in a log."""
+    previous = sys.excepthook
+
+    def hook(kind, exc, traceback) -> None:
+        if isinstance(exc, Exception) and desk._damaged_error(exc):
+            return
+        plain = plain_error(exc, desk.db.url) if desk.db is not None and isinstance(exc, Exception) else None
+        if isinstance(exc, UserError) or plain:
+            QMessageBox.warning(desk.window, APP_NAME, plain or str(exc))
+            return
+        previous(kind, exc, traceback)
+
+    sys.excepthook = hook
 
 
 class FirstPaintProbe(QObject):
@@ -205,25 +300,25 @@ def run_gui(db_option: str | None, *, quit_after_first_paint: bool = False) -> i
     FirstPaintProbe) the app quits once the main window has painted its first screen with data;
     a database that would first show the welcome is refused, as nobody is there to answer it."""
     app = make_app()
-    try:
-        db = open_database(resolve_db_url(db_option))
-    except StorageError as exc:
-        QMessageBox.critical(None, APP_NAME, f"The database could not be opened.\n\n{exc}")
+    opened = open_at_start(db_option)
+    if opened is None:
         return 1
+    db, opening = opened
     desk = Desk(date.today())
-    desk.start(db)
+    desk.start(db, opening.hold)
     if quit_after_first_paint:
         if desk.window is None:
             print(f"{db.display_name} is blank, so DebtorDesk would greet it with the welcome: "
                   "--quit-after-first-paint needs a database that has been started.",
                   file=sys.stderr)
-            db.dispose()
+            desk.let_go(back_up=False)
             return 1
         FirstPaintProbe(desk.window)
+    else:
+        _show_refusals(desk)
     # What start-up built lives as long as the app: kept out of the collector's full passes,
     # which otherwise walk all of it from the worker thread and hold up the screen meanwhile.
     gc.freeze()
     code = app.exec()
-    if desk.db is not None:
-        desk.db.close()
+    desk.let_go(back_up=not quit_after_first_paint)  # a measuring run changed nothing
     return code

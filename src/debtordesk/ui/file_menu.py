@@ -12,9 +12,9 @@ from PySide6.QtCore import QObject, QSettings, QStandardPaths
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from debtordesk.services.backup import back_up, backup_name
 from debtordesk.services.csvfiles import KINDS
 from debtordesk.services.exports import export_csv
+from debtordesk.ui.backup_actions import BackupActions
 from debtordesk.ui.bank_import import import_bank_statement
 from debtordesk.ui.messages import tell
 
@@ -63,7 +63,13 @@ class FileMenu(QObject):
         self._add(menu, "Export everything (&JSON)…", self.export_everything,
                   tip="Write every table and row of the database to one JSON file")
         menu.addSeparator()
-        self._add(menu, "&Back up now…", self.back_up, tip="Save a copy of the whole database")
+        self.backups = BackupActions(window, self._desk)
+        self._add(menu, "&Back up now", self.backups.back_up_now,
+                  tip="Back up the whole database into DebtorDesk's backups folder")
+        self._add(menu, "Save a &copy as…", self.backups.save_copy_as,
+                  tip="Save a copy of the whole database wherever you choose")
+        self._add(menu, "&Restore…", self.backups.restore,
+                  tip="Put a backup (or another copy of the database) in place of what is there now")
         menu.addSeparator()
         self.print_action = self._add(menu, "&Print…", window.print_current, QKeySequence.StandardKey.Print,
                                       "Print the list on screen, as searched and filtered")
@@ -174,29 +180,3 @@ class FileMenu(QObject):
             tell(window, f"Exported {result.rows:,} rows from {len(result.counts)} tables to {path}.")
 
         window.tasks.run(job, label=f"Exporting everything to {path.name}…", on_success=exported)
-
-    # -- backup ----------------------------------------------------------------------------------
-
-    def back_up(self) -> None:
-        source = self.window.db.path
-        if source is None:
-            tell(self.window, "This database is on a server, and backups of a server database are made "
-                              "on the server: ask whoever looks after it.")
-            return
-        suggested = documents_dir() / backup_name(self.window.today)
-        chosen, _ = QFileDialog.getSaveFileName(self.window, "Back up now", str(suggested), DATABASE_FILTER)
-        if not chosen:
-            return
-        dest = Path(chosen)
-        if not dest.suffix:
-            dest = dest.with_suffix(".sqlite3")
-        window = self.window
-
-        def job(report, should_cancel) -> Path:
-            return back_up(source, dest)
-
-        def done(path: Path) -> None:
-            tell(window, f"The backup is saved as {path}.\n\nKeep a copy somewhere else too, such as "
-                         "another disk or online storage.")
-
-        window.tasks.run(job, label="Backing up…", on_success=done)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from debtordesk import APP_NAME, __version__
-from debtordesk.db.engine import Database
+from debtordesk.db.engine import Database, plain_error
 from debtordesk.domain.aging import AgingReport
 from debtordesk.domain.money import format_money
 from debtordesk.services.company import company_name
@@ -48,7 +48,9 @@ class MainWindow(QMainWindow):
         self.db = db
         self.today = today
         self.tasks = TaskRunner(self)
-        self.setWindowTitle(f"{APP_NAME} — {db.path.name if db.path else db.display_name}")
+        self.tasks.explain = lambda exc: plain_error(exc, db.url)  # e.g. a save on a read-only database
+        self.setWindowTitle(f"{APP_NAME} — {db.path.name if db.path else db.display_name}"
+                            + (" (read-only)" if db.read_only else ""))
         self.resize(1200, 700)
 
         self.sidebar = QListWidget(self)

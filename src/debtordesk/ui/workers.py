@@ -135,6 +135,10 @@ class TaskRunner(QObject):
         self.delay_ms = delay_ms
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        # error handling the window adds: `intercept(exc)` handles an error itself (True if it did),
+        # `explain(exc)` turns a database error into a sentence (None if it has none)
+        self.intercept: Callable[[Exception], bool] | None = None
+        self.explain: Callable[[Exception], str | None] | None = None
 
     def run(
         self,
@@ -151,8 +155,11 @@ class TaskRunner(QObject):
         return task
 
     def show_error(self, exc: Exception) -> None:
-        if isinstance(exc, UserError):
-            QMessageBox.warning(self._widget, "DebtorDesk", str(exc))
+        if self.intercept is not None and self.intercept(exc):
+            return
+        plain = self.explain(exc) if self.explain is not None else None
+        if isinstance(exc, UserError) or plain:
+            QMessageBox.warning(self._widget, "DebtorDesk", plain or str(exc))
         else:
             QMessageBox.critical(
                 self._widget, "DebtorDesk",

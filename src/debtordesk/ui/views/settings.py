@@ -1,4 +1,4 @@
-"""The Settings screen: company details, dunning policy, letters, interest rates, e-mail."""
+"""The Settings screen: company details, dunning policy, letters, interest rates, e-mail, backups."""
 
 from __future__ import annotations
 
@@ -170,6 +170,7 @@ class SettingsView(QWidget):
             return
         self.loaded = True
         # the letter tools (templates, reportlab) load when Settings is first opened, not at start-up
+        from debtordesk.ui.views.settings_backups import BackupSettings
         from debtordesk.ui.views.settings_company import CompanySettings
         from debtordesk.ui.views.settings_letters import LetterSettings
         from debtordesk.ui.views.settings_policy import PolicyEditor
@@ -179,11 +180,13 @@ class SettingsView(QWidget):
         self.letters = LetterSettings(self.db, self)
         self.rates = RatesEditor(self.db, self.today, self)
         self.email = EmailSettings(self.db, self)
+        self.backups = BackupSettings(self.db, self)
         self.tabs.addTab(self.company, "Company")
         self.tabs.addTab(self.policy, "Dunning")
         self.tabs.addTab(self.letters, "Letters")
         self.tabs.addTab(self.rates, "Interest rates")
         self.tabs.addTab(self.email, "E-mail")
+        self.tabs.addTab(self.backups, "Backups")
 
     def refresh(self) -> None:
         if self.loaded:
@@ -191,3 +194,4 @@ class SettingsView(QWidget):
             self.policy.reload()
             self.letters.reload()
             self.rates.reload()
+            self.backups.reload()
