@@ -38,3 +38,20 @@ def dunning_books(db) -> None:
         add_invoice(s, alder, "INV-1", "2026-01-01", "2026-01-31", 120000)
         add_invoice(s, birch, "INV-2", "2026-01-01", "2026-01-31", 50000)
         add_invoice(s, cedar, "INV-3", "2026-01-01", "2026-01-31", 70000).disputed = True
+
+
+def file_fingerprint(path) -> dict:
+    """Rows per table and, per table, the sum of every amount column (`*_minor`) of the SQLite
+    file at `path`, read without writing: what a backup, a restore or a crash must leave as it was."""
+    import sqlite3
+    from pathlib import Path
+
+    with sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True) as raw:
+        tables = [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                            "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        found = {}
+        for table in tables:
+            sums = [f", coalesce(sum({r[1]}), 0)" for r in raw.execute(f"PRAGMA table_info({table})")
+                    if r[1].endswith("_minor")]
+            found[table] = raw.execute(f"SELECT count(*){''.join(sums)} FROM {table}").fetchone()
+    return found

@@ -20,22 +20,10 @@ from debtordesk.services.restore import (
     restore,
 )
 from helpers import add_customer
+from helpers import file_fingerprint as fingerprint
 
 pytestmark = pytest.mark.sqlite_only
 TODAY = date(2026, 11, 24)
-
-
-def fingerprint(path) -> dict:
-    """Rows per table and, per table, the sum of every amount column: what must survive a round trip."""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as raw:
-        tables = [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                            "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        found = {}
-        for table in tables:
-            columns = [r[1] for r in raw.execute(f"PRAGMA table_info({table})") if r[1].endswith("_minor")]
-            sums = [f"coalesce(sum({c}), 0)" for c in columns]
-            found[table] = raw.execute(f"SELECT count(*) {''.join(', ' + s for s in sums)} FROM {table}").fetchone()
-    return found
 
 
 def digest(path) -> str:
