@@ -98,7 +98,7 @@ def test_restore_lists_the_backups_and_puts_the_chosen_one_back(qtbot, desk, db_
     dialog = visible(RestoreDialog)
     table = dialog.table
     rows = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
-    assert [r[:2] for r in rows] == [["23 Nov 2026, 09:14", "Back up now"],
+    assert [r[:2] for r in rows] == [["23 Nov 2026, 09:14", "with File ▸ Back up now"],
                                      ["20 Nov 2026, 17:05", "when DebtorDesk closed"]]
     assert [r[3:] for r in rows] == [["3", "0", "0"], ["2", "0", "0"]]
     assert all(r[2].endswith("KB") for r in rows)

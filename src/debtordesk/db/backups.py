@@ -20,11 +20,11 @@ from debtordesk.db.sqlite_files import sqlite_uri, write_copy
 DEFAULT_KEEP = 10
 KEEP_KEY = "backups.keep"  # the setting: how many backups of each database to keep
 KEEP_RANGE = (1, 999)
-REASONS: dict[str, str] = {
+REASONS: dict[str, str] = {  # each reads after "taken …"
     "on-close": "when DebtorDesk closed",
-    "before-upgrade": "before an upgrade of the database",
+    "before-upgrade": "before an upgrade to a newer version",
     "before-restore": "before a restore",
-    "manual": "Back up now",
+    "manual": "with File ▸ Back up now",
 }
 SUFFIX = ".sqlite3"
 _NAME = re.compile(

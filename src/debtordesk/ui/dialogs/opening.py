@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -76,10 +77,13 @@ class DamagedDialog(QDialog):
         self.offer = QLabel(offer, self)
         self.offer.setWordWrap(True)
         texts = QVBoxLayout()
+        texts.setSpacing(12)
         texts.addWidget(self.message)
         texts.addWidget(self.offer)
+        texts.addStretch(1)
         top = QHBoxLayout()
-        top.addWidget(icon, 0)
+        top.setSpacing(16)
+        top.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         top.addLayout(texts, 1)
         self.buttons = QDialogButtonBox(self)
         self.restore_button: QPushButton | None = None
