@@ -149,6 +149,9 @@ def test_a_semicolon_file_goes_through_every_page_into_the_database(qtbot, desk,
     assert not mapping.delete_button.isEnabled()
     assert mapping.saved.currentText() == f"Preset: {PRESET_NAMES[1]}"
     assert mapping.combos[2].currentText() == "(not imported)" and mapping.combos[7].currentData() == "amount"
+    wizard.back()  # and forth: the preset stays chosen
+    next_page(qtbot, wizard)
+    assert mapping.saved.currentText() == f"Preset: {PRESET_NAMES[1]}"
     next_page(qtbot, wizard)
 
     # (d) every row checked, then Import

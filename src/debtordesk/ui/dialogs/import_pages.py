@@ -94,7 +94,8 @@ class MappingPage(QWizardPage):
     # -- the table ---------------------------------------------------------------------------------
 
     def initializePage(self) -> None:  # noqa: N802 (Qt override)
-        self.fill_mappings()
+        self.fill_mappings(select=self.w.mapping_name)
+        self.loaded.setText("")
         self.fill_table()
 
     def targets(self) -> list[tuple[str, str]]:
@@ -187,6 +188,7 @@ class MappingPage(QWizardPage):
         if mapping is None:
             w.mapped_for = None
             w.ensure_fields()
+            warn_style(self.loaded, False)
             self.loaded.setText("The columns are matched by their names.")
             self.fill_table()
             return
@@ -199,6 +201,7 @@ class MappingPage(QWizardPage):
             return
         w.fields = mapping.fields_for(w.header)
         w.mapped_for = (w.path, w.kind, tuple(w.header))
+        w.mapping_name = mapping.name
         self.loaded.setText(f"“{mapping.name}”: {w.format.describe()}.")
         warn_style(self.loaded, False)
         w.format_page.show_format(w.format)
@@ -217,6 +220,7 @@ class MappingPage(QWizardPage):
         except UserError as exc:
             QMessageBox.warning(self, "Save mapping", str(exc))
             return
+        w.mapping_name = saved.name
         self.fill_mappings(select=saved.name)
         self.loaded.setText(f"Saved as “{saved.name}”: {w.format.describe()}.")
         warn_style(self.loaded, False)
@@ -234,6 +238,7 @@ class MappingPage(QWizardPage):
         except UserError as exc:
             QMessageBox.warning(self, "Delete mapping", str(exc))
             return
+        self.w.mapping_name = ""
         self.fill_mappings()
         self.loaded.setText(f"“{mapping.name}” is deleted. The columns stay as they are.")
 

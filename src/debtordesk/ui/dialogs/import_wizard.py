@@ -104,6 +104,7 @@ class ImportWizard(QWizard):
         self.sample: list[list[str]] = []
         self.fields: list[str] = []
         self.mapped_for: tuple | None = None  # (path, kind, header) the fields are for
+        self.mapping_name = ""  # the saved mapping or preset the fields come from ("" suggested)
         self.preview = None
         self.importing = False
         from debtordesk.ui.dialogs.import_pages import MappingPage, PreviewPage
@@ -138,6 +139,7 @@ class ImportWizard(QWizard):
         if self.mapped_for != key:
             self.fields = suggest_mapping(self.kind, self.header)
             self.mapped_for = key
+            self.mapping_name = ""
 
     # -- the import ----------------------------------------------------------------------------------
 
