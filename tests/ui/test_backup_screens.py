@@ -259,3 +259,33 @@ def test_a_damage_found_while_working_offers_the_latest_backup(qtbot, desk, db_p
     [dialog] = shown
     assert dialog.windowTitle() == "books.sqlite3 is damaged"
     assert desk.window is not old and refs(desk.db) == ["A1", "B2"]
+
+
+def test_closing_backs_up_what_changed_and_releases_the_lock(qtbot, db_path):
+    make_app()
+    desk = Desk(TODAY)
+    desk.start(books(db_path, "A1"), hold(db_path))
+    with desk.db.transaction() as s:
+        s.add(Customer(ref="B2", name="B2 Ltd"))
+    desk.close()
+    [backup] = list_backups(db_path)
+    assert backup.reason == "on-close"
+    with sqlite3.connect(backup.path) as raw:
+        assert raw.execute("SELECT ref FROM customer ORDER BY ref").fetchall() == [("A1",), ("B2",)]
+    hold(db_path).release()  # free for the next DebtorDesk
+
+
+def test_at_start_a_file_open_elsewhere_can_be_opened_read_only(qtbot, db_path, monkeypatch):
+    make_app()
+    books(db_path, "A1").close()
+    theirs = hold(db_path)
+    try:
+        seen = click_in_box(monkeypatch, "Open read-only")
+        db, opening = app_module.open_at_start(str(db_path))
+        assert seen[0].startswith("books.sqlite3 is open in DebtorDesk on ") and opening.hold is None
+        assert db.read_only and refs(db) == ["A1"]
+        db.close()
+        click_in_box(monkeypatch, "Cancel")
+        assert app_module.open_at_start(str(db_path)) is None
+    finally:
+        theirs.release()

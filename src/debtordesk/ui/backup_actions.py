@@ -1,5 +1,5 @@
 """File ▸ Back up now, Save a copy as… and Restore…: the questions on the screen's thread, the
-copying on the window's worker."""
+copying on the window's worker. The restore tools load when first asked for, not at start-up."""
 
 from __future__ import annotations
 
@@ -12,19 +12,12 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from debtordesk.db.backups import BackupFile, backups_dir
 from debtordesk.db.engine import Database, open_database
 from debtordesk.services.backup import SERVER_NOTE, back_up, back_up_now, backup_name, keep_count
-from debtordesk.services.restore import Contents, Restored, backups_with_contents, read_contents, restore
-from debtordesk.ui.dialogs.restore import DATABASE_FILTER, RestoreDialog, when
 from debtordesk.ui.messages import tell
 
 if TYPE_CHECKING:
+    from debtordesk.services.restore import Contents, Restored
     from debtordesk.ui.app import Desk
     from debtordesk.ui.main_window import MainWindow
-
-
-def _documents() -> Path:
-    from debtordesk.ui.file_menu import documents_dir
-
-    return documents_dir()
 
 
 class BackupActions(QObject):
@@ -70,7 +63,9 @@ class BackupActions(QObject):
         db = self._file_database("copy")
         if db is None:
             return
-        suggested = _documents() / backup_name(self.window.today)
+        from debtordesk.ui.file_menu import DATABASE_FILTER, documents_dir
+
+        suggested = documents_dir() / backup_name(self.window.today)
         chosen, _ = QFileDialog.getSaveFileName(self.window, "Save a copy as", str(suggested), DATABASE_FILTER)
         if not chosen:
             return
@@ -90,6 +85,8 @@ class BackupActions(QObject):
         if db is None:
             return
         window = self.window
+        from debtordesk.services.restore import backups_with_contents
+        from debtordesk.ui.dialogs.restore import RestoreDialog
 
         def listed(items) -> None:
             dialog = RestoreDialog(db.path.name, items, backups_dir(), window)
@@ -107,6 +104,8 @@ class BackupActions(QObject):
                          label="Reading the backups…", on_success=listed)
 
     def _check_then_restore(self, db: Database, source: Path) -> None:
+        from debtordesk.services.restore import read_contents
+
         window = self.window
 
         def checked(contents: Contents) -> None:
@@ -122,6 +121,9 @@ class BackupActions(QObject):
                          on_success=checked)
 
     def _restore(self, db: Database, source: Path) -> None:
+        from debtordesk.services.restore import restore
+        from debtordesk.ui.dialogs.restore import when
+
         window, desk = self.window, self._desk()
         with db.session() as session:
             keep = keep_count(session)

@@ -46,8 +46,6 @@ class Opening:
 def before_open(parent: QWidget | None, url: str) -> Opening | None:
     """Lock the file at `url`; if another DebtorDesk has it, say who and offer to open it
     read-only. None when the user cancelled."""
-    from debtordesk.ui.dialogs.opening import ask_read_only
-
     path = sqlite_path(url)
     if path is None:
         return Opening(url)
@@ -58,6 +56,8 @@ def before_open(parent: QWidget | None, url: str) -> Opening | None:
     try:
         return Opening(url, hold(path))
     except FileInUse as exc:
+        from debtordesk.ui.dialogs.opening import ask_read_only
+
         return Opening(url, read_only=True) if ask_read_only(parent, exc) else None
 
 
