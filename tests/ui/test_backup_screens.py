@@ -289,3 +289,18 @@ def test_at_start_a_file_open_elsewhere_can_be_opened_read_only(qtbot, db_path, 
         assert app_module.open_at_start(str(db_path)) is None
     finally:
         theirs.release()
+
+
+def test_a_damaged_file_chosen_to_restore_is_refused_without_alarming_about_the_open_one(qtbot, desk, tmp_path,
+                                                                                         monkeypatch):
+    junk = tmp_path / "old.sqlite3"
+    junk.write_bytes(b"SQLite format 3\x00" + b"\x5a" * 8000)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(junk), "")))
+    warned, offered = [], answer_offer(monkeypatch, qtbot, "quit")
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a: warned.append(text))
+    trigger(desk.window, "File", "Restore…")
+    qtbot.waitUntil(lambda: visible(RestoreDialog) is not None, timeout=15_000)
+    visible(RestoreDialog).other_button.click()
+    qtbot.waitUntil(lambda: bool(warned), timeout=15_000)
+    assert warned[0].startswith("old.sqlite3 is damaged or not a DebtorDesk database")
+    assert offered == [] and refs(desk.db) == ["A1", "B2"]

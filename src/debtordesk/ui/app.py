@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer
 from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from sqlalchemy.exc import DBAPIError
 
 from debtordesk import APP_NAME, __version__
 from debtordesk.config import font_path, resolve_db_url, resources_dir, sqlite_path
@@ -197,8 +199,8 @@ class Desk(QObject):
     def _damaged_error(self, exc: Exception) -> bool:
         """A read of the open database found it damaged: offer its latest backup. True if handled."""
         db = self.db
-        if db is None or db.path is None or not is_damage(exc):
-            return False
+        if db is None or db.path is None or not isinstance(exc, (DBAPIError, sqlite3.Error)) or not is_damage(exc):
+            return False  # only SQLite's own word counts: a refusal may quote it about another file
         self.guard.watch = None  # a damaged file is never copied into the backups
         damaged = DatabaseDamaged(plain_error(exc, db.url) or str(exc), db.path)
         offered = offer_backup(self.window, damaged, Opening(db.url, None, db.read_only), leave="Quit",
