@@ -89,15 +89,18 @@ class Task(QObject):
 
     def _progress(self, progress: Progress) -> None:
         self._last = progress
-        if self.dialog is None:
+        dialog = self.dialog
+        if dialog is None:
             return
-        if progress.total:
-            self.dialog.setMaximum(progress.total)
-            self.dialog.setValue(min(progress.done, progress.total))
-        else:
-            self.dialog.setMaximum(0)  # busy indicator
         if progress.text:
-            self.dialog.setLabelText(f"{self.label}\n{progress.text}")
+            dialog.setLabelText(f"{self.label}\n{progress.text}")
+        # last: a modal progress dialog's setValue handles events, so the job may finish (and this
+        # task let its dialog go) inside it
+        if progress.total:
+            dialog.setMaximum(progress.total)
+            dialog.setValue(min(progress.done, progress.total))
+        else:
+            dialog.setMaximum(0)  # busy indicator
 
     def _finish(self, outcome: str) -> None:
         self.finished = True
