@@ -1,4 +1,5 @@
-"""Render every main screen on a demo database, and the first-run welcome, to PNG files.
+"""Render every main screen on a demo database, its dialogs, the import wizard, the bank-statement
+review, the Restore dialog and the first-run welcome, to PNG files.
 
     python -m debtordesk.tools.screenshots OUT_DIR [--today YYYY-MM-DD]
 
@@ -73,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
             window.grab().save(str(target))
             print(target)
         for target in _dialogs(window, args.out, chosen):
+            print(target)
+        from debtordesk.tools.screenshots_import import import_shots
+
+        for target in import_shots(window, args.out, Path(tmp)):
             print(target)
         window.close()
         db.dispose()

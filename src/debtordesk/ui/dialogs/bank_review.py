@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
 )
@@ -44,6 +46,18 @@ from debtordesk.ui.widgets.customer_picker import CustomerPicker
 
 GEOMETRY_KEY = "bank_review/geometry"
 WIDTHS = {DATE: 92, PAYER: 160, TEXT: 180, AMOUNT: 96, MATCH: 180, CONFIDENCE: 86, DECISION: 104}
+PADDING = (3, 4)  # of each cell: above and below, left and right
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """Rows as high as their wrapped text: measured in the width the text gets inside the cell's
+    padding (the style sheet adds the padding to the height but measures the text on the whole width,
+    so a reason needing one more line was cut short)."""
+
+    def sizeHint(self, option, index):  # noqa: N802 (Qt override)
+        inside = QStyleOptionViewItem(option)
+        inside.rect = option.rect.adjusted(0, 0, -2 * PADDING[1], 0)
+        return super().sizeHint(inside, index)
 
 
 def _plural(n: int, word: str) -> str:
@@ -92,7 +106,8 @@ class BankReviewDialog(QDialog):
         self.table.setWordWrap(True)  # the reason is the point: shown whole, on as many lines as it needs
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
-        self.table.setStyleSheet("QTableView::item { padding: 3px 4px; }")
+        self.table.setStyleSheet(f"QTableView::item {{ padding: {PADDING[0]}px {PADDING[1]}px; }}")
+        self.table.setItemDelegate(WrappingDelegate(self.table))
         header = self.table.horizontalHeader()
         for col, width in WIDTHS.items():
             header.resizeSection(col, width)
