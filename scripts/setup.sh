@@ -51,7 +51,7 @@ make_venv() {  # make_venv EXTRAS: creates .venv if needed and installs the proj
 }
 
 start_postgres() {  # exports DEBTORDESK_TEST_PG: the given server, else a local one (installed and started as root)
-  # Debian's postgresql package on 127.0.0.1, throw-away settings (no fsync), a role that may create databases.
+  # Debian's postgresql package on 127.0.0.1, throw-away settings (no fsync, no autovacuum), a role that may create databases.
   [ -n "${DEBTORDESK_TEST_PG:-}" ] && return 0
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then return 1; fi
   local version port
@@ -61,7 +61,7 @@ start_postgres() {  # exports DEBTORDESK_TEST_PG: the given server, else a local
     pg_createcluster "$version" main >/dev/null
   fi
   if ! pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" {print $4}' | grep -qx online; then
-    pg_ctlcluster "$version" main start -- -o "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    pg_ctlcluster "$version" main start -- -o "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c autovacuum=off"
   fi
   for _ in $(seq 1 30); do
     su postgres -c "psql -qtAc 'SELECT 1'" >/dev/null 2>&1 && break

@@ -71,8 +71,7 @@ def _pg_server():
     with admin.connect() as conn:  # nothing (not even autovacuum) may be connected to a template being copied
         conn.exec_driver_sql(f"ALTER DATABASE {template} WITH ALLOW_CONNECTIONS false")
     yield admin, server, template
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)")
+    _drop(admin, template)
     admin.dispose()
 
 
@@ -97,8 +96,23 @@ def db_url(request, db_path, _pg_server) -> Iterator[str]:
                 raise
             time.sleep(0.3)
     yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _drop(admin, name)
+
+
+def _drop(admin, name: str) -> None:
+    """Drop a test database; a server process of another role still on it (autovacuum) may make that
+    fail for a while. A test database left behind on the test server is no test's failure."""
+    from sqlalchemy.exc import DBAPIError
+
+    for attempt in range(20):
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            return
+        except DBAPIError:
+            if attempt == 19:
+                print(f"the test database {name} could not be dropped", file=sys.stderr)
+            time.sleep(0.25)
 
 
 @pytest.fixture
