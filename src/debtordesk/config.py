@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from platformdirs import user_data_dir
 APP_NAME = "DebtorDesk"
 DB_ENV = "DEBTORDESK_DB"
 DB_FILENAME = "debtordesk.sqlite3"
+REMEMBERED_FILE = "database.json"  # in the data folder: the database to open at start
 
 
 def data_dir() -> Path:
@@ -22,16 +24,54 @@ def default_db_path() -> Path:
 
 
 def resolve_db_url(option: str | None = None, environ: dict[str, str] | None = None) -> str:
-    """`--db PATH|URL`, else the DEBTORDESK_DB variable, else the platform's data folder.
+    """`--db PATH|URL`, else the DEBTORDESK_DB variable, else the database chosen last in
+    Settings ▸ Database (remembered without its password), else the platform's data folder.
 
     A value with '://' is an SQLAlchemy URL (sqlite:///..., postgresql+psycopg://...); anything
     else is a path to a SQLite file.
     """
+    return resolve_db_choice(option, environ)[0]
+
+
+def resolve_db_choice(option: str | None = None, environ: dict[str, str] | None = None) -> tuple[str, str]:
+    """The database URL and where it came from: 'option', 'environment', 'remembered' or 'default'."""
     env = os.environ if environ is None else environ
-    value = option or env.get(DB_ENV) or str(default_db_path())
-    if "://" in value:
-        return value
-    return "sqlite:///" + str(Path(value).expanduser().resolve())
+    for value, source in ((option, "option"), (env.get(DB_ENV), "environment"), (remembered_db_url(), "remembered"),
+                          (str(default_db_path()), "default")):
+        if value:
+            return (value if "://" in value else "sqlite:///" + str(Path(value).expanduser().resolve())), source
+    raise AssertionError("the default database path is never empty")
+
+
+def remembered_file() -> Path:
+    return data_dir() / REMEMBERED_FILE
+
+
+def remembered_db_url() -> str | None:
+    """The database chosen in Settings ▸ Database to open at the next start (None: the default)."""
+    try:
+        data = json.loads(remembered_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    url = data.get("url") if isinstance(data, dict) else None
+    return url if isinstance(url, str) and url else None
+
+
+def remember_db_url(url: str | None) -> None:
+    """Open `url` at the next start (None: the default file again). A password in it is left out:
+    passwords live only in the password store."""
+    path = remembered_file()
+    if url is None:
+        path.unlink(missing_ok=True)
+        return
+    if "://" in url:
+        from sqlalchemy.engine import make_url
+
+        url = make_url(url)._replace(password=None).render_as_string(hide_password=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(json.dumps({"url": url}), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -9,20 +9,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import create_engine, func, inspect, literal, select, table, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from debtordesk.config import sqlite_path
 from debtordesk.db.engine import HEAD, alembic_config, display_name
-from debtordesk.domain.problems import UserError
+from debtordesk.domain.problems import FieldErrors
 from debtordesk.services.credentials import CredentialStore
 
 DRIVER = "postgresql+psycopg"
 DEFAULT_PORT = 5432
 CONNECT_TIMEOUT_S = 8
-
-
-class DatabaseChoiceError(UserError):
-    """The server's details cannot make a database address; the message is meant for the user."""
 
 
 @dataclass(frozen=True)
@@ -36,19 +33,19 @@ class ServerDetails:
 
     @classmethod
     def from_form(cls, host: str, port: str, database: str, user: str) -> ServerDetails:
-        """Checked details from what was typed; refuses, naming the field, what cannot work."""
-        problems = []
+        """Checked details from what was typed; FieldErrors names each field that cannot work."""
         host, database, user, port = host.strip(), database.strip(), user.strip(), port.strip()
+        errors = {}
         if not host:
-            problems.append("Type the server's name or address.")
+            errors["host"] = "type the server's name or address"
         if not port.isdigit() or not 0 < int(port) < 65536:
-            problems.append("The port is a whole number from 1 to 65535 (PostgreSQL's usual port is 5432).")
+            errors["port"] = "the port is a whole number from 1 to 65535 (PostgreSQL's usual port is 5432)"
         if not database:
-            problems.append("Type the name of the database on the server.")
+            errors["database"] = "type the name of the database on the server"
         if not user:
-            problems.append("Type the user name DebtorDesk signs in with.")
-        if problems:
-            raise DatabaseChoiceError(" ".join(problems))
+            errors["user"] = "type the user name DebtorDesk signs in with"
+        if errors:
+            raise FieldErrors(errors)
         return cls(host, int(port), database, user)
 
     @classmethod
@@ -90,7 +87,7 @@ def without_password(url: str) -> str:
         return url
     if parsed.password is None:
         return url
-    return parsed.set(password=None).render_as_string(hide_password=False)
+    return parsed._replace(password=None).render_as_string(hide_password=False)
 
 
 def with_stored_password(url: str, store: CredentialStore | None = None) -> str:
@@ -230,3 +227,36 @@ def _known_revisions() -> set[str]:
     from alembic.script import ScriptDirectory
 
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+@dataclass(frozen=True)
+class DatabaseSummary:
+    """The open database: where it is, how big, how many rows in each table."""
+
+    where: str  # the file, or the server's URL without the password
+    on_server: bool
+    size_bytes: int | None
+    revision: str | None
+    counts: dict[str, int]
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+
+def database_summary(session: Session) -> DatabaseSummary:
+    """Counted in SQL, one query per table (a second or so on a million invoices: run it off the
+    screen's thread)."""
+    from debtordesk.db.tables import count_rows, data_tables, schema_revision
+
+    conn = session.connection()
+    url = conn.engine.url.render_as_string(hide_password=False)
+    path = sqlite_path(url)
+    size = None
+    if path is not None:
+        size = sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+    elif conn.dialect.name == "postgresql":
+        size = int(conn.scalar(text("SELECT pg_database_size(current_database())")))
+    counts = {t.name: count_rows(conn, t) for t in data_tables()}
+    where = display_name(url) if path is not None else without_password(url)
+    return DatabaseSummary(where, path is None, size, schema_revision(conn), counts)

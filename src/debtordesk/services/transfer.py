@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Connection, func, select, text
@@ -68,18 +69,23 @@ class Comparison:
         return dict(sorted(totals.items()))
 
     def lines(self) -> list[str]:
-        """The comparison as the user reads it."""
-        out = [f"From {self.source}", f"to {self.target} (data version {self.revision})", "",
-               f"{'Table':<22}{'here':>12}{'copy':>12}"]
-        for table, (s, t) in self.counts.items():
-            out.append(f"{table:<22}{s:>12,}{t:>12,}" + ("" if s == t else "   differs"))
-        out += ["", "Money (every amount column added up, per currency):"]
+        """The comparison as the user reads it: money first, then the rows of every table."""
+        out = [f"From  {self.source}", f"To    {self.target}", f"Data version {self.revision}", "",
+               f"{'Money (all amounts added up)':<30}{'here':>18}{'copy':>18}"]
         for cur, (s, t) in self.currency_totals().items():
-            label = cur or "no currency"
-            amount_s = format_plain(s, cur) if len(cur) == 3 else f"{s:,}"
-            amount_t = format_plain(t, cur) if len(cur) == 3 else f"{t:,}"
-            out.append(f"{label:<22}{amount_s:>18}{amount_t:>18}" + ("" if s == t else "   differs"))
+            out.append(f"{cur or 'no currency':<30}{_amount(s, cur):>18}{_amount(t, cur):>18}"
+                       + ("" if s == t else "   differs"))
+        out += ["", f"{'Rows per table':<30}{'here':>18}{'copy':>18}"]
+        for table, (s, t) in self.counts.items():
+            out.append(f"{table:<30}{s:>18,}{t:>18,}" + ("" if s == t else "   differs"))
         return out
+
+
+def _amount(minor: int, currency: str) -> str:
+    try:
+        return f"{Decimal(format_plain(minor, currency)):,}"
+    except (KeyError, ValueError):  # not a currency code DebtorDesk knows
+        return f"{minor:,}"
 
 
 def compare(source: Connection, target: Connection, source_name: str, target_name: str) -> Comparison:
@@ -103,7 +109,7 @@ def copy_database(source: Session, target_url: str, report: Report | None = None
     should_cancel = should_cancel or (lambda: False)
     started = time.monotonic()
     source_url = source.get_bind().engine.url.render_as_string(hide_password=False)
-    source_name, target_name = display_name(source_url), display_name(target_url)
+    source_name, target_name = _shown(source_url), _shown(target_url)
     if _same(source_url, target_url):
         raise TransferError(f"{target_name} is the database that is open: choose another place for the copy.")
     report(Progress(0, None, "Looking at the target…"))
@@ -162,6 +168,11 @@ def copy_database(source: Session, target_url: str, report: Report | None = None
         raise
     comparison.seconds = time.monotonic() - started
     return comparison
+
+
+def _shown(url: str) -> str:
+    """The file, or the server's URL without the password."""
+    return display_name(url) if sqlite_path(url) is not None else without_password(url)
 
 
 def _same(a: str, b: str) -> bool:

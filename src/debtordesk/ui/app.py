@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,8 +16,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from sqlalchemy.exc import DBAPIError
 
 from debtordesk import APP_NAME, __version__
-from debtordesk.config import font_path, resolve_db_url, resources_dir, sqlite_path
-from debtordesk.db.engine import Database, DatabaseDamaged, StorageError, open_database, plain_error
+from debtordesk.config import default_db_path, font_path, resolve_db_choice, resolve_db_url, resources_dir, sqlite_path
+from debtordesk.db.engine import Database, DatabaseDamaged, StorageError, display_name, open_database, plain_error
 from debtordesk.db.sqlite_files import is_damage
 from debtordesk.domain.problems import UserError
 from debtordesk.services.backup import close_and_back_up
@@ -163,17 +164,28 @@ class Desk(QObject):
         """Open (or, if `new`, create) the SQLite file at `path` in place of the current one.
         If it cannot be opened the user is told why and the current database stays open."""
         url = resolve_db_url(str(path))
-        window = self.window
         if self.db is not None and self.db.url == url:
-            window.statusBar().showMessage(f"{Path(path).name} is the database already open.", 10_000)
+            self.window.statusBar().showMessage(f"{Path(path).name} is the database already open.", 10_000)
             return
+        self.open_url(url, label="Creating the new database…" if new else "Opening the database…")
 
+    def open_url(self, url: str, *, label: str = "Opening the database…",
+                 on_opened: Callable[[Database], None] | None = None) -> None:
+        """Open the database at `url` (a file's or a server's, with its password) in place of the
+        current one; `on_opened` is called once it is open, before its window shows. If it cannot
+        be opened the user is told why and the current database stays open."""
+        window = self.window
         opening = before_open(window, url)
         if opening is None:
             return
 
         def job(report, should_cancel) -> Database:
             return opening.open()
+
+        def opened(db: Database) -> None:
+            if on_opened is not None:
+                on_opened(db)
+            self.start(db, opening.hold)
 
         def refused(exc: Exception) -> None:
             if isinstance(exc, DatabaseDamaged) and has_backup(exc):
@@ -189,8 +201,7 @@ class Desk(QObject):
             else:
                 window.tasks.show_error(exc)
 
-        label = "Creating the new database…" if new else "Opening the database…"
-        window.tasks.run(job, label=label, on_success=lambda db: self.start(db, opening.hold), on_error=refused)
+        window.tasks.run(job, label=label, on_success=opened, on_error=refused)
 
     def restored(self, db: Database, note: str) -> None:
         """Show `db`, the same file opened again after a restore (its lock stays held)."""
@@ -226,10 +237,17 @@ class Desk(QObject):
 
 
 def open_at_start(db_option: str | None) -> tuple[Database, Opening] | None:
-    """The database to start with (--db, else DEBTORDESK_DB, else the default file), its file
-    locked against a second DebtorDesk (or opened read-only if the user chooses so when another
-    one has it); a damaged file is offered its latest backup. None: nothing to start with."""
-    opening = before_open(None, resolve_db_url(db_option))
+    """The database to start with: --db, else DEBTORDESK_DB, else the one chosen last in Settings ▸
+    Database (its password from the password store), else the default file. A remembered database
+    that cannot be opened (the server is down, the password is not in the store) gives way to the
+    default file, saying so; a damaged file is offered its latest backup; anything else that
+    cannot be opened ends the start (None). The file is locked against a second DebtorDesk (or
+    opened read-only if the user chooses so when another one has it)."""
+    from debtordesk.services.databases import connection_problem, with_stored_password
+
+    url, source = resolve_db_choice(db_option)
+    url = with_stored_password(url)
+    opening = before_open(None, url)
     if opening is None:
         return None
     try:
@@ -238,8 +256,26 @@ def open_at_start(db_option: str | None) -> tuple[Database, Opening] | None:
         return _offer_at_start(exc, opening)
     except StorageError as exc:
         opening.release()
+        if source != "remembered":
+            QMessageBox.critical(None, APP_NAME, f"The database could not be opened.\n\n{exc}")
+            return None
+        cause = exc.__cause__ if isinstance(exc.__cause__, DBAPIError) else exc
+        why = connection_problem(cause, url)
+    opening = before_open(None, resolve_db_url(str(default_db_path())))
+    if opening is None:
+        return None
+    try:
+        db = opening.open()
+    except DatabaseDamaged as exc:
+        return _offer_at_start(exc, opening)
+    except StorageError as exc:
+        opening.release()
         QMessageBox.critical(None, APP_NAME, f"The database could not be opened.\n\n{exc}")
         return None
+    QMessageBox.warning(None, APP_NAME, f"The database chosen in Settings ▸ Database, {display_name(url)}, could "
+                                        f"not be opened.\n\n{why}\n\nDebtorDesk opened your database file on "
+                                        "this computer instead; Settings ▸ Database switches back.")
+    return db, opening
 
 
 def _offer_at_start(exc: DatabaseDamaged, opening: Opening) -> tuple[Database, Opening] | None:

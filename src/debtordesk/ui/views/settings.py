@@ -1,4 +1,4 @@
-"""The Settings screen: company details, dunning policy, letters, interest rates, e-mail, backups."""
+"""The Settings screen: company details, dunning policy, letters, interest rates, e-mail, backups, database."""
 
 from __future__ import annotations
 
@@ -172,6 +172,7 @@ class SettingsView(QWidget):
         # the letter tools (templates, reportlab) load when Settings is first opened, not at start-up
         from debtordesk.ui.views.settings_backups import BackupSettings
         from debtordesk.ui.views.settings_company import CompanySettings
+        from debtordesk.ui.views.settings_database import DatabaseSettings
         from debtordesk.ui.views.settings_letters import LetterSettings
         from debtordesk.ui.views.settings_policy import PolicyEditor
 
@@ -181,12 +182,14 @@ class SettingsView(QWidget):
         self.rates = RatesEditor(self.db, self.today, self)
         self.email = EmailSettings(self.db, self)
         self.backups = BackupSettings(self.db, self)
+        self.database = DatabaseSettings(self.db, self)
         self.tabs.addTab(self.company, "Company")
         self.tabs.addTab(self.policy, "Dunning")
         self.tabs.addTab(self.letters, "Letters")
         self.tabs.addTab(self.rates, "Interest rates")
         self.tabs.addTab(self.email, "E-mail")
         self.tabs.addTab(self.backups, "Backups")
+        self.tabs.addTab(self.database, "Database")
 
     def refresh(self) -> None:
         if self.loaded:
@@ -195,3 +198,5 @@ class SettingsView(QWidget):
             self.letters.reload()
             self.rates.reload()
             self.backups.reload()
+            if self.database.loaded:
+                self.database.reload()
