@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, Table, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -145,7 +145,7 @@ def copy_database(source: Session, target_url: str, report: Report | None = None
                         for chunk in iter_chunks(conn, table):
                             if should_cancel():
                                 raise Cancelled()
-                            target.execute(table.insert(), chunk)
+                            _insert(target, table, chunk)
                             done += len(chunk)
                             report(Progress(done, total, f"Copying {table.name}…"))
                     if target.dialect.name == "postgresql":
@@ -180,6 +180,21 @@ def _same(a: str, b: str) -> bool:
     if pa is not None and pb is not None:
         return pa.resolve() == pb.resolve()
     return without_password(a) == without_password(b)
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
+    """Write `rows` into `table`: through PostgreSQL's COPY where the driver offers it (several
+    times faster than one INSERT a row), else one executemany INSERT."""
+    raw = conn.connection.driver_connection
+    if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
+        conn.execute(table.insert(), rows)
+        return
+    prep = conn.dialect.identifier_preparer
+    names = [c.name for c in table.columns]
+    columns = ", ".join(prep.quote(n) for n in names)
+    with raw.cursor() as cursor, cursor.copy(f"COPY {prep.format_table(table)} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[n] for n in names])
 
 
 def _reset_sequences(conn: Connection, tables) -> None:
