@@ -25,6 +25,7 @@ from debtordesk.letters.report import (
     _decorate,
     _styles,
     column_widths,
+    heading_flowables,
     section_grid,
 )
 
@@ -50,15 +51,7 @@ class DataReport:
 
 def _flowables(report: DataReport, width: float) -> list[Flowable]:
     st = _styles()
-    out: list[Flowable] = []
-    if report.header_lines:
-        out.append(Paragraph(markup(report.header_lines[0]), st["company"]))
-        rest = "  ·  ".join(x for x in report.header_lines[1:] if x.strip())
-        if rest:
-            out.append(Paragraph(markup(rest), st["address"]))
-    out.append(Paragraph(markup(report.title), st["title"]))
-    if report.intro:
-        out.append(Paragraph(markup(report.intro), st["note"]))
+    out = heading_flowables(report.header_lines, report.title, report.intro, st)
     for section in report.sections:
         out.append(CondPageBreak(60))  # a heading never ends a page
         if not section.rows:

@@ -187,17 +187,23 @@ def section_grid(section: ReportSection, report: TabularReport, widths: list[flo
     return grid
 
 
-def report_flowables(report: TabularReport, width: float) -> list[Flowable]:
-    st = _styles()
+def heading_flowables(header_lines, title: str, note: str, st) -> list[Flowable]:
+    """A report's top: the company's name, its other lines on one line, the title and a note."""
     out: list[Flowable] = []
-    if report.header_lines:
-        out.append(Paragraph(markup(report.header_lines[0]), st["company"]))
-        rest = "  ·  ".join(x for x in report.header_lines[1:] if x.strip())
+    if header_lines:
+        out.append(Paragraph(markup(header_lines[0]), st["company"]))
+        rest = "  ·  ".join(x for x in header_lines[1:] if x.strip())
         if rest:
             out.append(Paragraph(markup(rest), st["address"]))
-    out.append(Paragraph(markup(report.title), st["title"]))
-    if report.note:
-        out.append(Paragraph(markup(report.note), st["note"]))
+    out.append(Paragraph(markup(title), st["title"]))
+    if note:
+        out.append(Paragraph(markup(note), st["note"]))
+    return out
+
+
+def report_flowables(report: TabularReport, width: float) -> list[Flowable]:
+    st = _styles()
+    out = heading_flowables(report.header_lines, report.title, report.note, st)
     if not any(s.rows for s in report.sections):
         out.append(Paragraph(markup(report.empty_text), st["body"]))
         return out
