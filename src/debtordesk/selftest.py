@@ -175,11 +175,26 @@ def _letter(ctx: Context) -> str:
             f"{facts['text_runs']} lines of text incl. '{ref}', DejaVu Sans embedded ({took:.2f} s)")
 
 
+def _readers(ctx: Context) -> str:
+    """The libraries loaded only when asked for: the PostgreSQL driver of a shared office database
+    and the bank-statement parsers (a bundle that left one out would fail only then)."""
+    import importlib
+
+    import psycopg
+
+    for module in ("sqlalchemy.dialects.postgresql.psycopg", "mt940", "ofxparse", "pycamt.parser", "lxml.etree"):
+        importlib.import_module(module)
+    libpq = psycopg.pq.version()
+    return (f"PostgreSQL driver psycopg {psycopg.__version__} (libpq {libpq // 10000}.{libpq % 10000}); "
+            "bank statements: CAMT.053, MT940, OFX")
+
+
 STEPS: tuple[tuple[str, Callable[[Context], str]], ...] = (
     ("resources", _resources),
     ("database", _database),
     ("locales", _locales),
     ("letter", _letter),
+    ("readers", _readers),
 )
 
 

@@ -14,7 +14,7 @@ from debtordesk import config
 from debtordesk.letters.fonts import register_fonts
 from debtordesk.selftest import pdf_facts, run_self_test
 
-CHECKS = ("resources", "database", "locales", "letter", "qt plugins", "qt fonts", "image formats",
+CHECKS = ("resources", "database", "locales", "letter", "readers", "qt plugins", "qt fonts", "image formats",
           "print support", "main window")
 
 
@@ -47,7 +47,7 @@ def test_missing_resources_fail_the_self_test_by_name(tmp_path, monkeypatch):
     assert "templates/letters/*/*.txt" in report and "icons/debtordesk-*.png" in report
     assert "ok    database" in report and "ok    locales" in report  # the other checks still ran
     assert "FAIL  letter" in report and "statement.txt" in report  # the letter needs its template
-    assert report.splitlines()[-1].startswith("Self-test FAILED: 2 of 4 checks (resources, letter)")
+    assert report.splitlines()[-1].startswith("Self-test FAILED: 2 of 5 checks (resources, letter)")
 
 
 def _pdf(path: Path, font: str, text: str) -> bytes:
