@@ -9,10 +9,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -35,6 +34,7 @@ from debtordesk.ui.formatting import OVERDUE_COLOR, day, money
 from debtordesk.ui.messages import tell
 from debtordesk.ui.models.aging import AgingTableModel
 from debtordesk.ui.widgets.dates import date_edit, picked
+from debtordesk.ui.widgets.files import ask_save_path
 from debtordesk.ui.workers import TaskRunner
 
 TOP_CUSTOMERS = 8
@@ -326,12 +326,7 @@ class AgingView(QWidget):
         return f"aging-{self.selected_date().isoformat()}.{suffix}"
 
     def _save_path(self, title: str, suffix: str, kind: str) -> Path | None:
-        folder = QSettings().value("aging/export_folder", str(Path.home()))
-        path, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / self._file_name(suffix)), kind)
-        if not path:
-            return None
-        QSettings().setValue("aging/export_folder", str(Path(path).parent))
-        return Path(path)
+        return ask_save_path(self, "aging", title, self._file_name(suffix), kind)
 
     def export_csv(self, path: Path | None = None) -> None:
         if self.report is None or self.tasks is None:

@@ -9,10 +9,9 @@ from datetime import date
 from pathlib import Path
 
 from babel.dates import format_datetime
-from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -42,6 +41,7 @@ from debtordesk.ui.messages import tell
 from debtordesk.ui.models.paged import Column
 from debtordesk.ui.views.listview import ListView
 from debtordesk.ui.widgets.dates import date_edit, picked
+from debtordesk.ui.widgets.files import ask_save_path
 from debtordesk.ui.workers import TaskRunner
 
 ANY_DATE = date(2000, 1, 1)  # the date edits' minimum, shown as "any date"
@@ -218,14 +218,8 @@ class AuditView(QWidget):
 
     # --- CSV -----------------------------------------------------------------------------------------------
     def _save_path(self) -> Path | None:
-        folder = QSettings().value("audit/export_folder", str(Path.home()))
-        name = f"audit-trail-{self.today.isoformat()}.csv"
-        path, _ = QFileDialog.getSaveFileName(self, "Export the audit trail", str(Path(folder) / name),
-                                              "CSV files (*.csv)")
-        if not path:
-            return None
-        QSettings().setValue("audit/export_folder", str(Path(path).parent))
-        return Path(path) if path.lower().endswith(".csv") else Path(path + ".csv")
+        return ask_save_path(self, "audit", "Export the audit trail", f"audit-trail-{self.today.isoformat()}.csv",
+                             "CSV files (*.csv)", ".csv")
 
     def export_csv(self, path: Path | None = None):
         """Write the entries matching the filters to a CSV file (asked for when not given), off the

@@ -7,10 +7,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,6 +27,7 @@ from debtordesk.ui.formatting import OVERDUE_COLOR, day, money
 from debtordesk.ui.messages import tell
 from debtordesk.ui.widgets.customer_picker import CustomerPicker
 from debtordesk.ui.widgets.dates import date_edit, picked
+from debtordesk.ui.widgets.files import ask_save_path
 from debtordesk.ui.workers import TaskRunner
 
 COLUMNS = ("Date", "Customer", "Invoice", "Amount", "Reason")
@@ -263,15 +263,9 @@ class WriteOffsView(QWidget):
 
     # --- export ---------------------------------------------------------------------------------------
     def _save_path(self) -> Path | None:
-        folder = QSettings().value("write_offs/export_folder", str(Path.home()))
         start, end = self.period()
-        name = f"write-offs-{start.isoformat()}-to-{end.isoformat()}.csv"
-        path, _ = QFileDialog.getSaveFileName(self, "Export the write-offs", str(Path(folder) / name),
-                                              "CSV files (*.csv)")
-        if not path:
-            return None
-        QSettings().setValue("write_offs/export_folder", str(Path(path).parent))
-        return Path(path)
+        return ask_save_path(self, "write_offs", "Export the write-offs",
+                             f"write-offs-{start.isoformat()}-to-{end.isoformat()}.csv", "CSV files (*.csv)")
 
     def export_csv(self, path: Path | None = None) -> Path | None:
         """Write the report shown to a CSV file (asked for when not given); the file written."""
