@@ -190,9 +190,7 @@ def reallocate(session: Session, payment_id: int, lines: Sequence[tuple[int, int
     if payment is None:
         raise PaymentError("the payment does not exist")
     lock_customers(session, [payment.customer_id])
-    payment = session.scalars(select(Payment).where(Payment.id == payment_id)
-                              .execution_options(populate_existing=True)).one()
-    session.refresh(payment, ["allocations"])
+    session.refresh(payment)  # as the last change left it, its allocations read again when needed
     if expected is not None and _lines(expected) != _lines(
             (a.invoice_id, a.amount_minor) for a in payment.allocations):
         raise PaymentError(changed_elsewhere(session, "payment", payment.id, "This payment"))
