@@ -6,6 +6,9 @@ from datetime import date
 
 from debtordesk.db.models import Customer, Invoice
 
+# the refusal of a save made on an old copy of a record (services.conflicts)
+CHANGED_BY = r"was changed by \S+ at \d\d:\d\d today, after you opened it"
+
 
 def add_customer(session, ref="ACME", name="Acme Ltd", terms_days=30) -> Customer:
     c = Customer(ref=ref, name=name, terms_days=terms_days)

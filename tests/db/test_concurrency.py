@@ -16,9 +16,7 @@ from debtordesk.domain.problems import Rejected, UserError
 from debtordesk.services.dunning_letters import mark_sent
 from debtordesk.services.invoices import read_invoice, save_invoice
 from debtordesk.services.payments import payment_details, reallocate, record_payment
-from helpers import add_customer, add_invoice, dunning_books
-
-CHANGED_BY = r"was changed by \S+ at \d\d:\d\d"
+from helpers import CHANGED_BY, add_customer, add_invoice, dunning_books
 
 
 def both_at_once(*works):

@@ -17,7 +17,7 @@ from debtordesk.services.customers import (
 )
 from debtordesk.services.lists import Sort
 from debtordesk.services.payments import record_payment
-from helpers import add_customer, add_invoice
+from helpers import CHANGED_BY, add_customer, add_invoice
 
 TODAY = date(2026, 3, 1)
 
@@ -50,8 +50,6 @@ def rows(db, **kw):
         assert count_customers(s, q, TODAY) == len(got)
     return got
 
-
-CHANGED_BY = r"was changed by \S+ at \d\d:\d\d today, after you opened it"
 
 
 def test_the_list_shows_balances_overdue_and_limits(seeded):

@@ -23,7 +23,7 @@ from debtordesk.services.payments import (
     list_payments,
     record_payment,
 )
-from helpers import add_customer, add_invoice
+from helpers import CHANGED_BY, add_customer, add_invoice
 
 TODAY = date(2026, 3, 1)
 
@@ -70,8 +70,6 @@ def numbers(db, **kw):
 def test_filters_and_sorting(ledger, kw, expected):
     assert numbers(ledger, **kw) == expected
 
-
-CHANGED_BY = r"was changed by \S+ at \d\d:\d\d today, after you opened it"
 
 
 def test_rows_carry_status_and_days_overdue(ledger):
